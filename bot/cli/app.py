@@ -1,0 +1,174 @@
+"""Argument parsing and the subcommands.
+
+Standard output carries only what was asked for (answers, listings); diagnostics go to
+standard error so the output can be piped into other tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from rapidfuzz import process
+
+from .. import __version__
+from ..core.knowledge import Knowledge
+from ..core.loader import LoadResult, load_knowledge
+from ..core.render import goal_card, tension_card
+from ..settings import Settings, describe_settings_error
+from .terminal import card_text
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class Abort(Exception):  # noqa: N818 - it is a control-flow signal, not an error type
+    """Stop the command with an exit code; the message was already printed."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        print(f"tensionbot: configuration error: {describe_settings_error(exc)}", file=sys.stderr)
+        raise Abort(EXIT_USAGE) from None
+
+
+def _load(directory: Path | None) -> tuple[LoadResult, Path]:
+    folder = directory if directory is not None else _settings().knowledge_dir
+    return load_knowledge(folder), folder
+
+
+def _knowledge_or_exit(directory: Path | None) -> Knowledge:
+    result, folder = _load(directory)
+    if result.knowledge is None:
+        print(f"tensionbot: the knowledge in {folder} does not load:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise Abort(EXIT_PROBLEMS)
+    return result.knowledge
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result, folder = _load(args.dir or args.knowledge)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if result.knowledge is None:
+        for problem in result.problems:
+            print(problem)
+        count = len(result.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was loaded")
+        return EXIT_PROBLEMS
+    k = result.knowledge
+    print(
+        f"{folder}: OK, {len(k.goals)} goals and {len(k.tensions)} tensions "
+        f"(version {k.fingerprint})"
+    )
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    k = _knowledge_or_exit(args.knowledge)
+    width = max((len(t.id) for t in k.tensions.values()), default=0)
+    print("Goals")
+    for goal in k.goals.values():
+        print(f"  {goal.id:<{width}}  {goal.name}: {goal.description}")
+    print("\nTensions")
+    for tension in k.tensions.values():
+        mark = "" if tension.quantified else "  (not yet quantified)"
+        print(f"  {tension.id:<{width}}  {tension.title}{mark}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    k = _knowledge_or_exit(args.knowledge)
+    wanted = args.id.strip().lower()
+    if wanted in k.tensions:
+        print(card_text(tension_card(k, k.tensions[wanted], markdown=False)))
+        return EXIT_OK
+    if wanted in k.goals:
+        print(card_text(goal_card(k, wanted)))
+        return EXIT_OK
+    ids = [*k.tensions, *k.goals]
+    close = [match for match, score, _ in process.extract(wanted, ids, limit=3) if score >= 60]
+    hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'tensionbot list' to see them."
+    print(f"tensionbot: no tension or goal has the id '{args.id[:60]}'.{hint}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """For the container HEALTHCHECK: healthy while the running bot keeps its heartbeat fresh."""
+    settings = _settings()
+    path = settings.heartbeat_file
+    if path is None:
+        print("tensionbot: TENSIONBOT_HEARTBEAT_FILE is not set", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        print(f"unhealthy: no heartbeat at {path} (not connected yet?)")
+        return EXIT_PROBLEMS
+    if age > 3 * settings.heartbeat_seconds:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago")
+        return EXIT_PROBLEMS
+    print(f"healthy: last heartbeat {age:.0f} s ago")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tensionbot",
+        description="Answers questions about the known tradeoffs between AI-research goals.",
+    )
+    parser.add_argument("--version", action="version", version=f"tensionbot {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
+        help="knowledge folder (default: TENSIONBOT_KNOWLEDGE_DIR or the bundled one)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate a knowledge folder and list every problem")
+    check.add_argument("dir", nargs="?", type=Path, help="folder to check (default: --knowledge)")
+    check.set_defaults(func=cmd_check)
+
+    listing = sub.add_parser("list", help="list the goals and tensions")
+    listing.set_defaults(func=cmd_list)
+
+    show = sub.add_parser("show", help="print one tension (or goal) by id")
+    show.add_argument(
+        "id", help="a tension id such as interpretability-vs-efficiency, or a goal id"
+    )
+    show.set_defaults(func=cmd_show)
+
+    health = sub.add_parser("health", help="exit 0 while a running bot keeps its heartbeat fresh")
+    health.set_defaults(func=cmd_health)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        result: int = args.func(args)
+    except Abort as abort:
+        return abort.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `tensionbot list | head`
+        sys.stderr.close()
+        return EXIT_OK
+    return result

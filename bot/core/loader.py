@@ -1,0 +1,295 @@
+"""Read a knowledge folder into a :class:`Knowledge`, or explain every reason it cannot.
+
+The folder layout is fixed so that nothing is read by accident::
+
+    knowledge/
+      goals.yaml            the goals (a list under ``goals:``)
+      tensions/<id>.yaml    one tension per file
+      README.md             optional notes for moderators, not read
+
+All problems are collected in one pass, each with file, line and field, because a
+moderator fixing a reload should see the whole list at once, not one error per attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import limits
+from .explain import did_you_mean, explain
+from .knowledge import Knowledge
+from .problems import Problem, format_path
+from .schema import Goal, GoalsFile, Tension
+from .yamlfile import YamlDoc, read_yaml
+
+GOALS_FILE: Final = "goals.yaml"
+TENSIONS_DIR: Final = "tensions"
+YAML_SUFFIXES: Final = (".yaml", ".yml")
+MAX_FILES: Final = 20_000
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A knowledge value when the folder is valid, and everything worth telling either way."""
+
+    knowledge: Knowledge | None
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.knowledge is not None and not self.problems
+
+
+class KnowledgeError(Exception):
+    """Raised by :func:`load_or_raise`; carries every problem found."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class _Collector:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
+
+    def display(self, path: Path) -> str:
+        """A path as the moderator knows it: relative to the folder's parent when possible."""
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def add(self, file: str, line: int | None, field_: str, message: str) -> None:
+        self.problems.append(Problem(file, line, field_, message))
+
+    def warn(self, file: str, line: int | None, field_: str, message: str) -> None:
+        self.warnings.append(Problem(file, line, field_, message))
+
+
+def load_knowledge(root: str | Path) -> LoadResult:
+    """Load and validate a knowledge folder. Never raises for bad content."""
+    root = Path(root)
+    c = _Collector(root)
+    shown = c.display(root)
+    if not root.is_dir():
+        c.add(
+            shown, None, "", "knowledge folder not found" if not root.exists() else "not a folder"
+        )
+        return LoadResult(None, tuple(c.problems))
+
+    goals = _load_goals(c, root / GOALS_FILE)
+    tensions = _load_tensions(c, root / TENSIONS_DIR)
+    _check_root_entries(c, root)
+
+    goal_ids = {goal.id for goal, _ in goals}
+    _check_references(c, tensions, goal_ids)
+
+    if c.problems:
+        return LoadResult(None, tuple(c.problems), tuple(c.warnings))
+
+    knowledge = Knowledge.build(
+        [g for g, _ in goals],
+        [t for t, _ in tensions],
+        fingerprint=c.digest.hexdigest()[:12],
+        source=shown,
+    )
+    _warn_about_shape(c, knowledge)
+    return LoadResult(knowledge, (), tuple(c.warnings))
+
+
+def load_or_raise(root: str | Path) -> Knowledge:
+    result = load_knowledge(root)
+    if result.knowledge is None:
+        raise KnowledgeError(result.problems)
+    return result.knowledge
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def _check_root_entries(c: _Collector, root: Path) -> None:
+    for entry in _safe_listdir(c, root):
+        name = entry.name
+        if (
+            name.startswith(".")
+            or name in (GOALS_FILE, TENSIONS_DIR)
+            or name.lower().startswith("readme")
+        ):
+            continue
+        c.add(
+            c.display(entry),
+            None,
+            "",
+            f"unexpected {'folder' if entry.is_dir() else 'file'}: the folder holds "
+            f"{GOALS_FILE}, {TENSIONS_DIR}/<id>.yaml and an optional README only",
+        )
+
+
+def _safe_listdir(c: _Collector, folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        c.add(c.display(folder), None, "", f"cannot list folder: {exc.strerror or exc}")
+        return []
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read(c: _Collector, path: Path) -> YamlDoc | None:
+    shown = c.display(path)
+    raw, result = read_yaml(path, shown)
+    c.digest.update(shown.encode())
+    c.digest.update(raw)
+    if isinstance(result, Problem):
+        c.problems.append(result)
+        return None
+    return result
+
+
+def _validate(c: _Collector, doc: YamlDoc, model: type[M]) -> M | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        found = [
+            Problem(
+                doc.path,
+                doc.line_of(tuple(e["loc"])),
+                format_path(tuple(e["loc"])),
+                explain(e, model),
+            )
+            for e in exc.errors(include_url=False)
+        ]
+        c.problems.extend(sorted(found, key=lambda p: p.line or 0))
+        return None
+
+
+def _load_goals(c: _Collector, path: Path) -> list[tuple[Goal, YamlDoc]]:
+    if not path.is_file():
+        c.add(c.display(path), None, "", "missing: the goals file is required")
+        return []
+    parsed = _read(c, path)
+    if parsed is None:
+        return []
+    model = _validate(c, parsed, GoalsFile)
+    if model is None:
+        return []
+    out: list[tuple[Goal, YamlDoc]] = []
+    first_line: dict[str, int | None] = {}
+    for index, goal in enumerate(model.goals):
+        line = parsed.line_of(("goals", index, "id"))
+        if goal.id in first_line:
+            c.add(
+                parsed.path,
+                line,
+                f"goals[{index}].id",
+                f"duplicate goal id '{goal.id}' (first defined on line {first_line[goal.id]})",
+            )
+            continue
+        first_line[goal.id] = line
+        out.append((goal, parsed))
+    return out
+
+
+def _yaml_files(c: _Collector, folder: Path) -> Iterator[Path]:
+    for entry in _safe_listdir(c, folder):
+        if entry.name.startswith("."):
+            continue  # editor swap files, .gitkeep
+        if entry.is_dir():
+            c.add(
+                c.display(entry),
+                None,
+                "",
+                "unexpected folder: put tension files directly in tensions/",
+            )
+        elif entry.suffix.lower() not in YAML_SUFFIXES:
+            c.add(c.display(entry), None, "", "not a YAML file: tension files end in .yaml")
+        else:
+            yield entry
+
+
+def _load_tensions(c: _Collector, folder: Path) -> list[tuple[Tension, YamlDoc]]:
+    if not folder.is_dir():
+        c.add(c.display(folder), None, "", "missing: the tensions folder is required")
+        return []
+    files = list(_yaml_files(c, folder))
+    if len(files) > MAX_FILES:
+        c.add(c.display(folder), None, "", f"{len(files):,} files; the limit is {MAX_FILES:,}")
+        return []
+    out: list[tuple[Tension, YamlDoc]] = []
+    for path in files:
+        parsed = _read(c, path)
+        if parsed is None:
+            continue
+        tension = _validate(c, parsed, Tension)
+        if tension is not None:
+            out.append((tension, parsed))
+    return out
+
+
+def _check_references(
+    c: _Collector, tensions: list[tuple[Tension, YamlDoc]], goal_ids: set[str]
+) -> None:
+    """Rules that span files: ids unique, goals exist, one tension per pair of goals."""
+    by_id: dict[str, str] = {}
+    by_pair: dict[frozenset[str], str] = {}
+    for tension, parsed in tensions:
+        id_line = parsed.line_of(("id",))
+        if tension.id in by_id:
+            c.add(
+                parsed.path,
+                id_line,
+                "id",
+                f"duplicate tension id '{tension.id}' (also in {by_id[tension.id]})",
+            )
+        else:
+            by_id[tension.id] = parsed.path
+        known = True
+        for index, goal_id in enumerate(tension.goals):
+            if goal_id not in goal_ids and goal_ids:
+                known = False
+                c.add(
+                    parsed.path,
+                    parsed.line_of(("goals", index)),
+                    f"goals[{index}]",
+                    f"unknown goal '{goal_id}'{did_you_mean(goal_id, goal_ids)}",
+                )
+        pair = frozenset(tension.goals)
+        if known and pair in by_pair:
+            c.add(
+                parsed.path,
+                parsed.line_of(("goals",)),
+                "goals",
+                f"{tension.goals[0]} and {tension.goals[1]} already have a tension "
+                f"({by_pair[pair]}); merge the two",
+            )
+        elif known:
+            by_pair[pair] = f"{tension.id} in {parsed.path}"
+
+
+def _warn_about_shape(c: _Collector, knowledge: Knowledge) -> None:
+    for goal_id in knowledge.goals:
+        if not knowledge.tensions_of(goal_id):
+            c.warn(c.display(c.root / GOALS_FILE), None, "", f"goal '{goal_id}' has no tension yet")
+    if len(knowledge.goals) > limits.GOAL_COMMAND_SLOTS:
+        c.warn(
+            c.display(c.root / GOALS_FILE),
+            None,
+            "",
+            f"{len(knowledge.goals)} goals: only the first {limits.GOAL_COMMAND_SLOTS} get a slash "
+            f"command of their own (Discord allows {limits.GLOBAL_COMMANDS} commands); "
+            "/ask covers all",
+        )

@@ -1,0 +1,129 @@
+"""Turn knowledge (and later, answers) into cards a person can read at a glance."""
+
+from __future__ import annotations
+
+from . import limits
+from .cards import Card, CardField, Link, fit
+from .formatting import bullets, clip, first_sentence, reading_block
+from .knowledge import Knowledge
+from .schema import Tension
+
+TENSION_AUTHOR = "Goal tension"
+NEUTRAL_COLOUR = 0x5865F2
+MUTED_COLOUR = 0x99AAB5
+ELLIPSIS_MORE = "…and"
+
+
+def tension_card(knowledge: Knowledge, tension: Tension, *, markdown: bool = True) -> Card:
+    """The full answer for one tension: summary, the tradeoff with its figures, research."""
+    name_a, name_b = knowledge.goal_names(tension)
+    tradeoff_label = (
+        "Known tradeoff" if tension.quantified else "Known tradeoff (not yet quantified)"
+    )
+    fields = [
+        CardField(tradeoff_label, tension.tradeoff),
+        CardField("Active research", bullets(tension.research)),
+    ]
+    if tension.reading:
+        fields.append(
+            CardField("Further reading", reading_block(tension.reading, markdown=markdown))
+        )
+    links = tuple(
+        Link(clip(other.title, limits.BUTTON_LABEL), f"tension:{other.id}")
+        for other in knowledge.related(tension)
+    )
+    return fit(
+        Card(
+            title=tension.title,
+            description=tension.summary,
+            fields=tuple(fields),
+            footer=f"{name_a} × {name_b} · {tension.id}",
+            colour=knowledge.goals[tension.goals[0]].colour_value,
+            author=TENSION_AUTHOR,
+            links=links,
+        )
+    )
+
+
+def goal_card(knowledge: Knowledge, goal_id: str) -> Card:
+    """A goal's overview: what it is, and each tension it is part of."""
+    goal = knowledge.goals[goal_id]
+    tensions = knowledge.tensions_of(goal_id)
+    if tensions:
+        against = ", ".join(knowledge.goals[t.other_goal(goal_id)].name for t in tensions)
+        lead = f"{goal.description}\n\nPulls against: **{clip(against, 1500)}**."
+    else:
+        lead = f"{goal.description}\n\nNo tension is documented for this goal yet."
+    fields: list[CardField] = []
+    budget = limits.EMBED_TOTAL - len(goal.name) - len(lead) - 200
+    # The figures are the point of an answer, so the tradeoff is never cut short; the
+    # summary shrinks to its first sentence when several tensions share the card.
+    summary_room = 450 if len(tensions) <= 2 else 300
+    shown = 0
+    for tension in tensions:
+        value = (
+            clip(tension.summary, summary_room)
+            if len(tensions) <= 2
+            else first_sentence(tension.summary, summary_room)
+        )
+        value = f"{value}\n**Tradeoff:** {clip(tension.tradeoff, 500)}"
+        field = CardField(tension.title, value)
+        cost = len(field.name) + len(field.value)
+        if shown >= limits.EMBED_FIELDS - 1 or cost > budget:
+            break
+        fields.append(field)
+        budget -= cost
+        shown += 1
+    footer = f"{len(tensions)} tension{'s' if len(tensions) != 1 else ''} · {goal.id}"
+    if shown < len(tensions):
+        footer = (
+            f"showing {shown} of {len(tensions)} tensions · ask about one to see it · {goal.id}"
+        )
+    return fit(
+        Card(
+            title=goal.name,
+            description=lead,
+            fields=tuple(fields),
+            footer=footer,
+            colour=goal.colour_value,
+            author="Research goal",
+            links=tuple(
+                Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}") for t in tensions
+            ),
+        )
+    )
+
+
+def list_card(knowledge: Knowledge) -> Card:
+    """Every tension, a line each, plus the goals they connect."""
+    lines: list[str] = []
+    room = limits.EMBED_DESCRIPTION - 200
+    for index, tension in enumerate(knowledge.tensions.values()):
+        line = f"**{tension.title}**: {first_sentence(tension.summary, 200)}"
+        if len(line) + 1 > room:
+            lines.append(
+                f"{ELLIPSIS_MORE} {len(knowledge.tensions) - index} more; "
+                "ask about a goal to narrow down"
+            )
+            break
+        lines.append(line)
+        room -= len(line) + 1
+    goals = " · ".join(
+        f"{goal.name} ({len(knowledge.tensions_of(goal.id))})" for goal in knowledge.goals.values()
+    )
+    count = len(knowledge.tensions)
+    return fit(
+        Card(
+            title="Goal tensions",
+            description="\n".join(lines) if lines else "No tensions are documented yet.",
+            fields=(CardField("Goals (tensions each)", goals),),
+            footer=f"{count} documented tension{'s' if count != 1 else ''} between "
+            f"{len(knowledge.goals)} goals",
+            colour=NEUTRAL_COLOUR,
+            author="Improving one research goal often makes another harder",
+            links=tuple(
+                Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}")
+                for t in list(knowledge.tensions.values())[: limits.BUTTONS_PER_ROW * 4]
+            ),
+        )
+    )

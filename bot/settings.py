@@ -1,0 +1,88 @@
+"""Configuration from the environment and ``.env``, typed and validated once at start-up.
+
+Every setting has the prefix ``TENSIONBOT_`` except the token, which takes the name every
+Discord deployment guide uses, ``DISCORD_TOKEN``. The token is a ``SecretStr``: its value
+appears in no repr, log line or error message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Final, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+def bundled_knowledge_dir() -> Path:
+    """The knowledge folder next to the package (a clone, an editable install, the image)."""
+    here = Path(__file__).resolve().parent.parent / "knowledge"
+    return here if here.is_dir() else Path("knowledge")
+
+
+IdSet = Annotated[frozenset[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TENSIONBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "TENSIONBOT_DISCORD_TOKEN")
+    )
+    knowledge_dir: Path = Field(default_factory=bundled_knowledge_dir)
+    dev_guild_id: int | None = None
+    answer_channel_ids: IdSet = frozenset()
+    moderator_role_ids: IdSet = frozenset()
+    cooldown_rate: int = Field(default=5, ge=1, description="answers per user per cooldown_seconds")
+    cooldown_seconds: float = Field(default=60.0, gt=0)
+    repeat_window_seconds: float = Field(default=60.0, ge=0)
+    question_log_path: Path | None = Path("data/questions.sqlite3")
+    log_retention_days: int = Field(default=90, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    heartbeat_file: Path | None = None
+    heartbeat_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept ``123,456`` (what people type into a .env) as well as a list."""
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[\s,]+", value.strip().strip("[]")) if p]
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("question_log_path", mode="before")
+    @classmethod
+    def _empty_disables_log(cls, value: object) -> object:
+        return None if value in ("", "none", "off") else value
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts)"
+            )
+        return SecretStr(value.get_secret_value().strip())
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line per problem, never including the offending value (it may be the token)."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = ".".join(str(p) for p in item["loc"]) or "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{name}: {message}")
+    return "; ".join(lines)

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""One entry point for a fresh clone: it makes its own virtual environment, then runs.
+
+    python3 dev.py ask "does running an SAE slow inference down?"
+    python3 dev.py test
+
+Anything other than ``test`` is passed to the ``tensionbot`` command. Only the Python
+standard library is used here, because nothing else is installed yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("TENSIONBOT_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _run(*cmd: str | Path) -> None:
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise SystemExit(result.returncode)
+
+
+def _marker(extras: str) -> Path:
+    stamp = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    return VENV / f".installed-{stamp[:16]}"
+
+
+def ensure_venv(extras: str, *, also_enough: tuple[str, ...] = ()) -> None:
+    """Create .venv and install the project, again only when pyproject.toml changes."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs before anything checks it
+        raise SystemExit(f"tensionbot needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if PYTHON.exists() and any(_marker(e).exists() for e in (extras, *also_enough)):
+        return
+    if not PYTHON.exists():
+        print(f"dev.py: creating {VENV}", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = f".[{extras}]" if extras else "."
+    print(f"dev.py: installing {wanted} into {VENV}", file=sys.stderr)
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", wanted)
+    for old in VENV.glob(".installed-*"):
+        old.unlink()
+    _marker(extras).touch()
+
+
+def test(args: list[str]) -> None:
+    """Lint, type-check, then the whole test suite: exactly what CI runs."""
+    ensure_venv("test,dev")
+    _run(BIN / "ruff", "check", ".")
+    _run(BIN / "ruff", "format", "--check", ".")
+    _run(BIN / "mypy", "bot")
+    _run(PYTHON, "-m", "pytest", *args)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["test"]:
+        test(args[1:])
+        return
+    ensure_venv("", also_enough=("test,dev",))
+    result = subprocess.run([str(BIN / "tensionbot"), *args], check=False)
+    raise SystemExit(result.returncode)
+
+
+if __name__ == "__main__":
+    main()

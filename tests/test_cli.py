@@ -1,0 +1,93 @@
+"""The tensionbot command as a person runs it: exit codes, standard output, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+Write = Callable[[str, str], Path]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_bundled(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(capsys, "check", str(bundled_dir))
+    assert code == 0
+    assert "OK, 5 goals and 5 tensions" in out
+
+
+def test_check_lists_every_broken_file(
+    capsys: pytest.CaptureFixture[str], knowledge_copy: Path, write: Write
+) -> None:
+    write("tensions/a.yaml", "id: a\nsumary: x\n")
+    write("tensions/b.yaml", "id: [\n")
+    write("tensions/c.txt", "notes")
+    code, out, _ = run(capsys, "check", str(knowledge_copy))
+    assert code == 1
+    for name in ("a.yaml", "b.yaml", "c.txt"):
+        assert f"knowledge/tensions/{name}" in out
+    assert "nothing was loaded" in out.splitlines()[-1]
+    assert "Traceback" not in out
+
+
+def test_list(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(capsys, "--knowledge", str(bundled_dir), "list")
+    assert code == 0
+    assert (
+        "interpretability-vs-capability  Interpretability vs Capability  (not yet quantified)"
+        in out
+    )
+    assert "calibration" in out
+
+
+def test_show_prints_the_tension_with_its_figures(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "--knowledge", str(bundled_dir), "show", "interpretability-vs-efficiency"
+    )
+    assert code == 0
+    assert out.startswith("Goal tension\nInterpretability vs Efficiency\n")
+    assert "~10-100x compute overhead" in out
+    assert "Active research" in out
+    assert "https://arxiv.org/abs/2309.08600" in out
+    assert "**" not in out  # markdown is for Discord, not the terminal
+
+
+def test_show_unknown_id_suggests(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "show", "calibraton")
+    assert code == 1
+    assert out == ""
+    assert "Did you mean: calibration" in err
+
+
+def test_broken_knowledge_is_reported_not_raised(
+    capsys: pytest.CaptureFixture[str], knowledge_copy: Path, write: Write
+) -> None:
+    write("tensions/a.yaml", "")
+    code, out, err = run(capsys, "--knowledge", str(knowledge_copy), "list")
+    assert code == 1
+    assert out == ""
+    assert "knowledge/tensions/a.yaml:1: file is empty" in err
+
+
+def test_module_entry_point_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "OK" in done.stdout

