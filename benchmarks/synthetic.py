@@ -73,8 +73,8 @@ def generate(tensions: int, *, seed: int = 7) -> tuple[list[dict[str, Any]], lis
         goals.append(
             {
                 "id": f"{name}-{index}",
-                "name": name.capitalize(),
-                "description": _sentence(rng, vocabulary, 8),
+                "name": name.capitalize()[:40],
+                "description": _sentence(rng, vocabulary, 8)[:100].strip(),
                 "colour": f"#{rng.randrange(0x1000000):06x}",
                 "aliases": [_word(rng) for _ in range(4)],
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -91,3 +92,105 @@ def test_module_entry_point_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "OK" in done.stdout
+
+
+def test_ask_prints_the_answer(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, err = run(
+        capsys, "--knowledge", str(bundled_dir), "ask", "does running an SAE slow inference down?"
+    )
+    assert code == 0
+    assert "Interpretability vs Efficiency" in out
+    assert "~10-100x compute overhead" in out
+    assert err == ""
+
+
+def test_ask_joins_unquoted_words(capsys: pytest.CaptureFixture[str], bundled_dir: Path) -> None:
+    code, out, _ = run(
+        capsys, "--knowledge", str(bundled_dir), "ask", "calibration", "vs", "capability"
+    )
+    assert code == 0
+    assert out.count("Goal tension") == 1
+    assert "1-3% lower" in out
+
+
+def test_ask_off_topic_does_not_echo_the_question(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, _ = run(capsys, "--knowledge", str(bundled_dir), "ask", "who wants pizza")
+    assert code == 0
+    assert "No matching tension" in out
+    assert "pizza" not in out
+
+
+def test_ask_json_one_line_per_argument(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, err = run(
+        capsys,
+        "--knowledge",
+        str(bundled_dir),
+        "ask",
+        "--json",
+        "can we push the frontier cheaply",
+        "lol",
+    )
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["kind"] for line in lines] == ["tension", "none"]
+    assert lines[0]["tension"] == "capability-vs-efficiency"
+    assert lines[0]["goals"] == ["capability", "efficiency"]
+    assert set(lines[1]) == {
+        "question",
+        "kind",
+        "tension",
+        "goal",
+        "goals",
+        "score",
+        "alternatives",
+    }
+    assert err == ""
+
+
+def test_ask_json_from_stdin_keeps_one_line_per_question(bundled_dir: Path) -> None:
+    questions = [
+        "what does unlearning trade off against?",
+        "",
+        "@everyone",
+        "😀" * 3000,
+        "list tensions",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(bundled_dir), "ask", "--json", "-"],
+        input="\n".join(questions) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    assert [line["kind"] for line in lines] == ["goal", "none", "none", "none", "list"]
+
+
+def test_ask_without_a_question_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "ask")
+    assert code == 2
+    assert out == ""
+    assert "needs a question" in err
+
+
+def test_chat_answers_until_quit(bundled_dir: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(bundled_dir), "chat"],
+        input="is interpretability expensive?\n\nquit\nlist tensions\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Goal tension") == 1
+    assert "Goal tensions" not in done.stdout  # nothing after quit

@@ -18,8 +18,10 @@ from rapidfuzz import process
 from .. import __version__
 from ..core.knowledge import Knowledge
 from ..core.loader import LoadResult, load_knowledge
+from ..core.matcher import Matcher
 from ..core.render import goal_card, tension_card
 from ..settings import Settings, describe_settings_error
+from .asking import answer_json, answer_text, chat, questions_from
 from .terminal import card_text
 
 EXIT_OK = 0
@@ -105,6 +107,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    k = _knowledge_or_exit(args.knowledge)
+    if not args.question:
+        print(
+            "tensionbot: ask needs a question, or - to read questions from stdin", file=sys.stderr
+        )
+        return EXIT_USAGE
+    matcher = Matcher(k)
+    questions = questions_from(args.question, sys.stdin, each_argument=args.json)
+    if args.json:
+        answer_json(matcher, questions, sys.stdout)
+    else:
+        answer_text(matcher, questions, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    chat(_knowledge_or_exit(args.knowledge))
+    return EXIT_OK
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     """For the container HEALTHCHECK: healthy while the running bot keeps its heartbeat fresh."""
     settings = _settings()
@@ -150,6 +173,19 @@ def build_parser() -> argparse.ArgumentParser:
         "id", help="a tension id such as interpretability-vs-efficiency, or a goal id"
     )
     show.set_defaults(func=cmd_show)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer a question as the bot would",
+        description="Answer a question. Words are joined into one question; with --json each "
+        "argument is a question. '-' reads one question per line from standard input.",
+    )
+    ask.add_argument("question", nargs="*", help="the question (or - for standard input)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question, per line")
+    ask.set_defaults(func=cmd_ask)
+
+    chatting = sub.add_parser("chat", help="ask questions interactively (Ctrl-D or quit ends)")
+    chatting.set_defaults(func=cmd_chat)
 
     health = sub.add_parser("health", help="exit 0 while a running bot keeps its heartbeat fresh")
     health.set_defaults(func=cmd_health)

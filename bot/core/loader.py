@@ -257,6 +257,10 @@ def _check_references(
             )
         else:
             by_id[tension.id] = parsed.path
+        if tension.id in goal_ids:
+            c.add(
+                parsed.path, id_line, "id", f"'{tension.id}' is already a goal id; ids must differ"
+            )
         known = True
         for index, goal_id in enumerate(tension.goals):
             if goal_id not in goal_ids and goal_ids:

@@ -1,8 +1,9 @@
-"""Turn knowledge (and later, answers) into cards a person can read at a glance."""
+"""Turn knowledge and answers into cards a person can read at a glance."""
 
 from __future__ import annotations
 
 from . import limits
+from .answer import Answer, Kind
 from .cards import Card, CardField, Link, fit
 from .formatting import bullets, clip, first_sentence, reading_block
 from .knowledge import Knowledge
@@ -127,3 +128,63 @@ def list_card(knowledge: Knowledge) -> Card:
             ),
         )
     )
+
+
+def none_card(knowledge: Knowledge, answer: Answer) -> Card:
+    """No confident match: say so kindly, offer what came close, never echo the question."""
+    suggestions = [
+        label for label in (_label(knowledge, t) for t in answer.alternatives) if label is not None
+    ]
+    if suggestions:
+        lines = "\n".join(f"• {label}" for label, _ in suggestions)
+        description = f"I couldn't match that to one documented tension. Did you mean:\n{lines}"
+    else:
+        description = (
+            "I answer questions about the known tradeoffs between AI-research goals "
+            f"({', '.join(g.name for g in knowledge.goals.values())}). "
+            "I couldn't match that to one of them."
+        )
+    return fit(
+        Card(
+            title="No matching tension",
+            description=description,
+            footer="Try /tensions for the full list, or ask about a goal",
+            colour=MUTED_COLOUR,
+            links=tuple(
+                Link(clip(label, limits.BUTTON_LABEL), target) for label, target in suggestions
+            ),
+        )
+    )
+
+
+def _label(knowledge: Knowledge, target_id: str) -> tuple[str, str] | None:
+    if target_id in knowledge.tensions:
+        return knowledge.tensions[target_id].title, f"tension:{target_id}"
+    if target_id in knowledge.goals:
+        return f"{knowledge.goals[target_id].name} (all its tensions)", f"goal:{target_id}"
+    return None
+
+
+def answer_card(knowledge: Knowledge, answer: Answer, *, markdown: bool = True) -> Card:
+    """The card for any answer the matcher gives."""
+    if answer.kind is Kind.TENSION and answer.tension is not None:
+        tension = knowledge.tensions.get(answer.tension)
+        if tension is not None:
+            return tension_card(knowledge, tension, markdown=markdown)
+    if answer.kind is Kind.GOAL and answer.goal is not None and answer.goal in knowledge.goals:
+        return goal_card(knowledge, answer.goal)
+    if answer.kind is Kind.LIST:
+        return list_card(knowledge)
+    return none_card(knowledge, answer)
+
+
+def target_card(knowledge: Knowledge, target: str, *, markdown: bool = True) -> Card | None:
+    """The card behind a link ("tension:<id>", "goal:<id>", "list"), if it still exists."""
+    kind, _, key = target.partition(":")
+    if kind == "tension" and key in knowledge.tensions:
+        return tension_card(knowledge, knowledge.tensions[key], markdown=markdown)
+    if kind == "goal" and key in knowledge.goals:
+        return goal_card(knowledge, key)
+    if kind == "list":
+        return list_card(knowledge)
+    return None

@@ -1,0 +1,200 @@
+"""Matcher accuracy per kind on the labelled sets, against the naive baseline, and latency.
+
+    .venv/bin/python -m benchmarks.bench_matcher [--quick]
+
+Accuracy: every question in tests/data/questions/*.yaml, per set and overall, for our
+matcher and for the naive ``process.extractOne(question, keywords, scorer=WRatio)``
+(which can only ever name a tension: it is right on a tension question when it names the
+right one, and right on an off-topic one when its score stays under the cutoff).
+
+Latency: p50/p99 per question on the bundled knowledge and on a generated knowledge base
+of 10,000 tensions (index built once, not counted), and the cost of 1,000 questions
+through ``tensionbot ask --json -`` beyond start-up. Targets (issue 3): tension >= 95 %,
+goal >= 90 %, list >= 90 %, none >= 95 %; p99 < 1 ms bundled, < 10 ms at 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from rapidfuzz import fuzz, process
+
+from bot.core.answer import Kind
+from bot.core.knowledge import Knowledge
+from bot.core.loader import load_or_raise
+from bot.core.matcher import Matcher
+from bot.settings import bundled_knowledge_dir
+
+from . import synthetic
+from .questions import Labelled, load_all
+
+BASELINE_CUTOFF = 60.0  # a WRatio a naive bot would treat as "no match" below
+
+
+def naive_baseline(knowledge: Knowledge) -> Callable[[str], tuple[str, float]]:
+    choices: dict[str, str] = {}
+    for tension in knowledge.tensions.values():
+        for keyword in tension.keywords:
+            choices.setdefault(keyword, tension.id)
+    keys = list(choices)
+
+    def answer(question: str) -> tuple[str, float]:
+        best = process.extractOne(question, keys, scorer=fuzz.WRatio)
+        return (choices[best[0]], best[1]) if best else ("", 0.0)
+
+    return answer
+
+
+def accuracy(knowledge: Knowledge, items: list[Labelled]) -> None:
+    matcher = Matcher(knowledge)
+    baseline = naive_baseline(knowledge)
+    ours: dict[tuple[str, Kind], list[bool]] = defaultdict(list)
+    naive: dict[Kind, list[bool]] = defaultdict(list)
+    misses: list[str] = []
+    for item in items:
+        answer = matcher.match(item.question)
+        good = item.judge(answer)
+        ours[(item.source, item.kind)].append(good)
+        ours[("all", item.kind)].append(good)
+        if not good:
+            got = answer.tension or answer.goal or ""
+            misses.append(
+                f"  [{item.source}] {item.question!r}: "
+                f"wanted {item.kind}:{item.target}, got {answer.kind}:{got}"
+            )
+        tension, score = baseline(item.question)
+        if item.kind is Kind.TENSION:
+            naive[item.kind].append(tension == item.target)
+        elif item.kind is Kind.NONE:
+            naive[item.kind].append(score < BASELINE_CUTOFF)
+        else:
+            naive[item.kind].append(False)
+
+    kinds = [Kind.TENSION, Kind.GOAL, Kind.LIST, Kind.NONE]
+    sources = [*sorted({s for s, _ in ours} - {"all"}), "all"]
+    print(f"{'set':<12}" + "".join(f"{k.value:>16}" for k in kinds))
+    for source in sources:
+        row = f"{source:<12}"
+        for kind in kinds:
+            results = ours.get((source, kind), [])
+            row += f"{_pct(results):>16}"
+        print(row)
+    row = f"{'naive WRatio':<12}"
+    for kind in kinds:
+        row += f"{_pct(naive[kind]):>16}"
+    print(row)
+    if misses:
+        print(f"misses ({len(misses)}):")
+        print("\n".join(misses))
+
+
+def _pct(results: list[bool]) -> str:
+    if not results:
+        return "-"
+    return f"{sum(results) / len(results):.1%} ({sum(results)}/{len(results)})"
+
+
+def latency(label: str, matcher: Matcher, questions: list[str], rounds: int) -> None:
+    for question in questions[:50]:  # warm caches the way a running bot has them
+        matcher.match(question)
+    timings: list[float] = []
+    for _ in range(rounds):
+        for question in questions:
+            start = time.perf_counter_ns()
+            matcher.match(question)
+            timings.append((time.perf_counter_ns() - start) / 1e6)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    print(
+        f"{label}: {len(timings):,} answers, p50 {p50:.3f} ms, p99 {p99:.3f} ms, "
+        f"max {timings[-1]:.2f} ms"
+    )
+
+
+def synthetic_questions(knowledge: Knowledge, count: int) -> list[str]:
+    """Questions in the generated knowledge's own words, with filler and typos."""
+    rng = random.Random(11)
+    goals = list(knowledge.goals.values())
+    tensions = list(knowledge.tensions.values())
+    fillers = ["does", "how much does", "why is", "what about", "is there a tradeoff between"]
+    out: list[str] = []
+    for i in range(count):
+        if i % 3 == 0:
+            t = rng.choice(tensions)
+            out.append(
+                f"{rng.choice(fillers)} {rng.choice(t.keywords)} and {rng.choice(t.keywords)}?"
+            )
+        elif i % 3 == 1:
+            a, b = rng.sample(goals, 2)
+            out.append(f"{rng.choice(fillers)} {a.name.lower()} vs {b.name.lower()}")
+        else:
+            word = rng.choice(rng.choice(tensions).keywords)
+            typo = word[:2] + word[3:] if len(word) > 6 else word
+            out.append(f"{typo} tradeof, anyone?")
+    return out
+
+
+def cli_cost(questions: list[str]) -> None:
+    """1,000 questions through `ask --json -`, minus the same command with no input."""
+    lines = "\n".join((questions * (1000 // len(questions) + 1))[:1000]) + "\n"
+    command = [sys.executable, "-m", "bot", "ask", "--json", "-"]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+
+    def run(text: str) -> float:
+        start = time.perf_counter()
+        done = subprocess.run(
+            command, input=text, capture_output=True, text=True, env=env, check=True
+        )
+        elapsed = time.perf_counter() - start
+        assert text == "" or done.stdout.count("\n") == text.count("\n")
+        return elapsed
+
+    empty = min(run("") for _ in range(3))
+    full = min(run(lines) for _ in range(3))
+    print(
+        f"ask --json - with 1,000 questions: {full:.2f} s total, {empty:.2f} s start-up, "
+        f"{full - empty:.2f} s for the questions"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller scale run")
+    args = parser.parse_args()
+    knowledge = load_or_raise(bundled_knowledge_dir())
+    items = load_all()
+    print(f"{len(items)} labelled questions\n")
+    accuracy(knowledge, items)
+    print()
+    questions = [item.question for item in items]
+    latency("bundled knowledge", Matcher(knowledge), questions, rounds=3 if args.quick else 20)
+    size = 1000 if args.quick else 10_000
+    start = time.perf_counter()
+    big = synthetic.build(size)
+    built = time.perf_counter()
+    big_matcher = Matcher(big)
+    indexed = time.perf_counter()
+    print(
+        f"generated {size:,} tensions: knowledge {built - start:.1f} s, "
+        f"index {indexed - built:.2f} s"
+    )
+    latency(
+        f"{size:,} tensions",
+        big_matcher,
+        synthetic_questions(big, 600) + questions,
+        rounds=2 if args.quick else 5,
+    )
+    cli_cost(questions)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The labelled question sets in tests/data/questions/, as flat records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.core.answer import Answer, Kind
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    question: str
+    kind: Kind
+    target: str | None  # tension id for tension, goal id for goal
+    source: str  # which set
+
+    def judge(self, answer: Answer) -> bool:
+        if answer.kind != self.kind:
+            return False
+        if self.kind is Kind.TENSION:
+            return answer.tension == self.target
+        if self.kind is Kind.GOAL:
+            return answer.goal == self.target
+        return True
+
+
+def load_set(path: Path) -> list[Labelled]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    out: list[Labelled] = []
+    for tension_id, questions in (data.get("tension") or {}).items():
+        out += [Labelled(q, Kind.TENSION, tension_id, path.stem) for q in questions]
+    for goal_id, questions in (data.get("goal") or {}).items():
+        out += [Labelled(q, Kind.GOAL, goal_id, path.stem) for q in questions]
+    out += [Labelled(q, Kind.LIST, None, path.stem) for q in data.get("list") or []]
+    out += [Labelled(q, Kind.NONE, None, path.stem) for q in data.get("none") or []]
+    return out
+
+
+def load_all() -> list[Labelled]:
+    return [item for path in sorted(QUESTIONS.glob("*.yaml")) for item in load_set(path)]
