@@ -128,6 +128,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..discord_app.runner import run  # discord.py is imported only to run the bot
+
+    return run(_settings())
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     """For the container HEALTHCHECK: healthy while the running bot keeps its heartbeat fresh."""
     settings = _settings()
@@ -186,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     chatting = sub.add_parser("chat", help="ask questions interactively (Ctrl-D or quit ends)")
     chatting.set_defaults(func=cmd_chat)
+
+    running = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    running.set_defaults(func=cmd_run)
 
     health = sub.add_parser("health", help="exit 0 while a running bot keeps its heartbeat fresh")
     health.set_defaults(func=cmd_health)

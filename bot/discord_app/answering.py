@@ -1,0 +1,151 @@
+"""Sending an answer, for every way a question arrives; one place for the house rules.
+
+The rules: no pings (the client's AllowedMentions.none()); the person's text is never
+echoed; answers that help only the asker (no match, cooldowns, repeats) are ephemeral
+where Discord allows it; a repeated answer in the same channel within the window points
+to the earlier one instead of posting it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from ..core.answer import Answer, Kind
+from ..core.cards import Card
+from ..core.policy import answer_key
+from ..core.render import answer_card
+from .embeds import notice, to_embed
+from .views import AnswerView
+
+if TYPE_CHECKING:
+    from .client import TensionBot
+
+log = logging.getLogger(__name__)
+
+
+def view_for(bot: TensionBot, card: Card) -> AnswerView | None:
+    view = AnswerView(bot, card.links)
+    return view if view.children else None
+
+
+def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
+
+
+def cooldown_text(seconds: float) -> str:
+    return f"You're asking quickly. I can answer you again in {max(1, round(seconds))} s."
+
+
+def repeat_text(link: str | None) -> str:
+    where = f" [here]({link})" if link else " just above"
+    return f"I answered that in this channel a moment ago:{where}."
+
+
+def log_answer(route: str, answer: Answer, started: float, **fields: Any) -> None:
+    log.info(
+        "answered",
+        extra={
+            "route": route,
+            "kind": answer.kind.value,
+            "tension": answer.tension,
+            "goal": answer.goal,
+            "score": round(answer.score, 3),
+            "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+            **fields,
+        },
+    )
+
+
+async def reply_to_message(
+    bot: TensionBot, message: discord.Message, answer: Answer, route: str, started: float
+) -> None:
+    """Reply in the channel (mention, DM, opted-in channel), without pinging anyone."""
+    channel_id = message.channel.id
+    user_id = message.author.id
+    wait = bot.cooldown.retry_after(user_id)
+    if wait > 0:
+        if route != "channel" and bot.cooldown.should_warn(user_id):
+            await _send_quietly(message, embed=notice(cooldown_text(wait)), delete_after=10)
+        log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
+        return
+    key = answer_key(answer)
+    if answer.kind is not Kind.NONE:
+        earlier = bot.repeats.earlier(channel_id, key)
+        if earlier is not None:
+            await _send_quietly(message, embed=notice(repeat_text(earlier.link)))
+            log_answer(route, answer, started, repeated=True)
+            return
+    card = answer_card(bot.store.snapshot.knowledge, answer)
+    view = view_for(bot, card)
+    sent = await _send_quietly(message, embed=to_embed(card), view=view)
+    if sent is None:
+        return
+    if view is not None:
+        view.attach(sent)
+    if answer.kind is not Kind.NONE:
+        guild_id = message.guild.id if message.guild else None
+        bot.repeats.remember(channel_id, key, jump_url(guild_id, channel_id, sent.id))
+    log_answer(route, answer, started)
+
+
+async def _send_quietly(message: discord.Message, **kwargs: Any) -> discord.Message | None:
+    """Reply; a failure is logged and the bot carries on with the next question."""
+    kwargs.setdefault("mention_author", False)
+    if kwargs.get("view") is None:
+        kwargs.pop("view", None)
+    try:
+        return await message.reply(**kwargs)
+    except discord.HTTPException as exc:
+        log.warning(
+            "could not reply in channel %s: %s %s", message.channel.id, exc.status, exc.text[:200]
+        )
+        return None
+
+
+async def respond_to_interaction(
+    bot: TensionBot,
+    interaction: discord.Interaction[Any],
+    answer: Answer,
+    card: Card,
+    route: str,
+    started: float,
+) -> None:
+    """Answer a slash command: public when it answers, ephemeral when it only helps the asker."""
+    wait = bot.cooldown.retry_after(interaction.user.id)
+    if wait > 0:
+        await interaction.response.send_message(embed=notice(cooldown_text(wait)), ephemeral=True)
+        log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
+        return
+    channel_id = interaction.channel_id or 0
+    key = answer_key(answer)
+    if answer.kind is Kind.NONE:
+        view = view_for(bot, card)
+        await interaction.response.send_message(
+            embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
+        )
+        if view is not None:
+            view.attach(interaction)
+        log_answer(route, answer, started)
+        return
+    earlier = bot.repeats.earlier(channel_id, key)
+    if earlier is not None:
+        await interaction.response.send_message(
+            embed=notice(repeat_text(earlier.link)), ephemeral=True
+        )
+        log_answer(route, answer, started, repeated=True)
+        return
+    view = view_for(bot, card)
+    callback = await interaction.response.send_message(
+        embed=to_embed(card), view=view or discord.utils.MISSING
+    )
+    if view is not None:
+        view.attach(interaction)
+    link = None
+    if callback is not None and callback.message_id is not None:
+        link = jump_url(interaction.guild_id, channel_id, callback.message_id)
+    bot.repeats.remember(channel_id, key, link)
+    log_answer(route, answer, started)

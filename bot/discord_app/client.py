@@ -1,0 +1,115 @@
+"""The bot: a ``commands.Bot`` that loads one extension per feature and owns shared state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..core.store import KnowledgeStore
+from ..core.throttle import RepeatGuard, UserCooldown
+from ..settings import Settings
+from .checks import NotModerator
+from .embeds import notice
+from .sync import sync_if_changed
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.discord_app.exts.questions",
+    "bot.discord_app.exts.browse",
+    "bot.discord_app.exts.goals",
+    "bot.discord_app.exts.admin",
+    "bot.discord_app.exts.meta",
+)
+
+
+class TensionTree(app_commands.CommandTree["TensionBot"]):
+    """Turns command failures into a short ephemeral reply instead of silence."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, NotModerator):
+            text = str(error)
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "This command works in a server, not in DMs."
+        else:
+            log.exception(
+                "command /%s failed",
+                interaction.command.name if interaction.command else "?",
+                exc_info=error,
+            )
+            text = "Something went wrong answering that. It has been logged."
+        with contextlib.suppress(discord.HTTPException):
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=notice(text), ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+
+class TensionBot(commands.Bot):
+    def __init__(self, settings: Settings, store: KnowledgeStore, **options: Any) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True  # to read questions in opted-in channels and DMs
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=TensionTree,
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.repeats = RepeatGuard(settings.repeat_window_seconds)
+        self.started = time.monotonic()
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+        if self.settings.heartbeat_file is not None:
+            self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
+
+    async def sync_commands(self) -> bool:
+        assert self.application_id is not None, "known after login"
+        return await sync_if_changed(self.tree, self.application_id, self.settings.dev_guild_id)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions are handled by the questions extension."""
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info(
+            "connected as %s in %d servers",
+            self.user,
+            len(self.guilds),
+            extra={"knowledge": self.store.snapshot.version},
+        )
+
+    async def _beat(self, path: Path) -> None:
+        """Touch the heartbeat file while connected, for the container HEALTHCHECK."""
+        try:
+            while not self.is_closed():
+                if self.is_ready() and not self.ws.socket.closed:
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(path.touch)
+                await asyncio.sleep(self.settings.heartbeat_seconds)
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # noqa: ASYNC240 - one call while shutting down
+
+    async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        await super().close()

@@ -1,0 +1,1 @@
+"""One extension per feature; each module's ``setup`` adds its cog to the bot."""

@@ -1,0 +1,90 @@
+"""Moderator commands: ``/reload`` the knowledge from its folder."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ...core import limits
+from ...core.formatting import clip
+from ...core.store import ReloadOutcome
+from ..checks import moderator_only
+from ..client import TensionBot
+from .goals import Goals
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED_PROBLEMS = 40
+
+
+def outcome_embed(outcome: ReloadOutcome, *, resynced: bool) -> discord.Embed:
+    if outcome.ok:
+        lines = [f"• {line}" for line in outcome.diff.lines()]
+        if resynced:
+            lines.append("• goal commands updated in Discord")
+        for warning in outcome.warnings:
+            lines.append(f"• warning: {warning}")
+        embed = discord.Embed(
+            title="Knowledge reloaded",
+            description=clip("\n".join(lines), limits.EMBED_DESCRIPTION),
+            colour=discord.Colour.green(),
+        )
+        embed.set_footer(
+            text=f"version {outcome.before} → {outcome.after} · {outcome.seconds * 1000:.0f} ms"
+        )
+        return embed
+    shown = [f"`{clip(str(p), 300)}`" for p in outcome.problems[:MAX_LISTED_PROBLEMS]]
+    more = len(outcome.problems) - len(shown)
+    if more > 0:
+        shown.append(f"…and {more} more; run `tensionbot check` to see all.")
+    count = len(outcome.problems)
+    embed = discord.Embed(
+        title=f"Reload refused: {count} problem{'s' if count != 1 else ''}",
+        description=clip(
+            "Nothing changed; still serving the previous knowledge.\n\n" + "\n".join(shown),
+            limits.EMBED_DESCRIPTION,
+        ),
+        colour=discord.Colour.red(),
+    )
+    embed.set_footer(text=f"still serving version {outcome.before}")
+    return embed
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: TensionBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="reload", description="Reload the knowledge files (moderators)")
+    @moderator_only()
+    async def reload(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.bot.store.reload()
+        resynced = False
+        if outcome.ok and outcome.diff.goal_set_changed:
+            goals = self.bot.get_cog("Goals")
+            if isinstance(goals, Goals) and goals.install():
+                resynced = await self.bot.sync_commands()
+        log.info(
+            "reload %s",
+            "ok" if outcome.ok else "refused",
+            extra={
+                "by": interaction.user.id,
+                "by_name": str(interaction.user),
+                "guild": interaction.guild_id,
+                "before": outcome.before,
+                "after": outcome.after,
+                "changes": "; ".join(outcome.diff.lines()) if outcome.ok else None,
+                "problems": len(outcome.problems),
+            },
+        )
+        await interaction.followup.send(
+            embed=outcome_embed(outcome, resynced=resynced), ephemeral=True
+        )
+
+
+async def setup(bot: TensionBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,53 @@
+"""Browsing the knowledge: ``/tension`` with autocomplete, and ``/tensions``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ...core.answer import Answer, Kind
+from ...core.render import answer_card, list_card
+from ...core.suggest import complete, resolve_tension
+from ..answering import respond_to_interaction
+from ..client import TensionBot
+
+
+class Browse(commands.Cog):
+    def __init__(self, bot: TensionBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="tension", description="Show one goal tension")
+    @app_commands.describe(name="Start typing: a goal, a title, or a term like SAE or ROME")
+    async def tension(
+        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        started = time.perf_counter()
+        snapshot = self.bot.store.snapshot
+        answer = resolve_tension(snapshot, name)
+        card = answer_card(snapshot.knowledge, answer)
+        await respond_to_interaction(self.bot, interaction, answer, card, "slash", started)
+
+    @tension.autocomplete("name")
+    async def tension_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label, value=value)
+            for label, value in complete(self.bot.store.snapshot, current)
+        ]
+
+    @app_commands.command(name="tensions", description="List every documented goal tension")
+    async def tensions(self, interaction: discord.Interaction[Any]) -> None:
+        started = time.perf_counter()
+        snapshot = self.bot.store.snapshot
+        answer = Answer("/tensions", Kind.LIST, 1.0)
+        card = list_card(snapshot.knowledge)
+        await respond_to_interaction(self.bot, interaction, answer, card, "slash", started)
+
+
+async def setup(bot: TensionBot) -> None:
+    await bot.add_cog(Browse(bot))

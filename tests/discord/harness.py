@@ -1,0 +1,79 @@
+"""Run the real bot against the fake Discord, in the test's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.core.store import KnowledgeStore
+from bot.discord_app.client import TensionBot
+from bot.settings import Settings
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord import payloads as p
+
+TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMg.GfakeT.abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def bot_settings(knowledge_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DISCORD_TOKEN": TOKEN,
+        "knowledge_dir": knowledge_dir,
+        "answer_channel_ids": frozenset({p.ASK_ID}),
+        "moderator_role_ids": frozenset({p.MOD_ROLE_ID}),
+        "cooldown_rate": 100,
+        "cooldown_seconds": 60.0,
+        "repeat_window_seconds": 0.0,
+        "question_log_path": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def point_discord_py_at(fake: FakeDiscord) -> tuple[str, yarl.URL]:
+    """Aim discord.py's own URL building at the fake; returns what was there before."""
+    before = (discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    discord.http.Route.BASE = fake.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    return before
+
+
+class Harness:
+    """One bot process's worth of state: start, restart, stop."""
+
+    def __init__(self, fake: FakeDiscord, settings: Settings) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.bot: TensionBot | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> TensionBot:
+        store, problems = KnowledgeStore.open(self.settings.knowledge_dir)
+        assert store is not None, problems
+        bot = TensionBot(self.settings, store, guild_ready_timeout=0.05)
+        self.bot = bot
+        self._task = asyncio.create_task(bot.start(TOKEN))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED
+        )
+        if self._task in done:
+            self._task.result()  # raises what went wrong
+        assert ready in done, "the bot did not become ready"
+        return bot
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, 10)
+        self.bot = None
+        self._task = None
+
+    async def restart(self) -> TensionBot:
+        await self.stop()
+        return await self.start()

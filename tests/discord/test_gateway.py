@@ -1,0 +1,184 @@
+"""Connection life: reconnects, command registration across restarts, the real process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.discord_app.logs import JsonFormatter, RedactSecrets
+from tests.conftest import ROOT
+from tests.discord.harness import TOKEN, Harness, bot_settings
+from tests.fakediscord import FakeDiscord
+
+
+async def test_reconnects_after_the_gateway_drops_and_answers(harness: Harness) -> None:
+    fake = harness.fake
+    nia = fake.person("nia")
+    await fake.drop_connection(4000)
+    await fake.wait_until(lambda: fake.resumes + fake.identifies >= 2, timeout=15)
+    assert fake.resumes == 1  # resumed the session, not a new IDENTIFY
+    before = len(fake.sent)
+    await fake.say(nia, "does unlearning hurt capability?", mention_bot=True)
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == "Unlearning vs Capability"
+
+
+async def test_commands_are_synced_once_not_again_on_restart(harness: Harness) -> None:
+    fake = harness.fake
+    assert len(fake.calls("PUT", r"/applications/\d+/commands")) == 1
+    await harness.restart()
+    assert len(fake.calls("GET", r"/applications/\d+/commands")) == 2  # compared both times
+    assert len(fake.calls("PUT", r"/applications/\d+/commands")) == 1  # registered once
+    # A new application (nothing registered) is synced again.
+    fake.commands.clear()
+    await harness.restart()
+    assert len(fake.calls("PUT", r"/applications/\d+/commands")) == 2
+
+
+async def test_a_changed_definition_is_synced_on_restart(harness: Harness) -> None:
+    fake = harness.fake
+    goals = harness.settings.knowledge_dir / "goals.yaml"
+    goals.write_text(
+        goals.read_text("utf-8").replace("in terms a person can inspect", "in plain terms"), "utf-8"
+    )
+    await harness.restart()
+    assert len(fake.calls("PUT", r"/applications/\d+/commands")) == 2
+    [command] = [c for c in fake.commands[None] if c["name"] == "interpretability"]
+    assert command["description"].endswith("in plain terms.")
+
+
+async def test_dev_guild_gets_the_commands_instead(fake: FakeDiscord, knowledge_copy: Path) -> None:
+    from tests.fakediscord import payloads as p
+
+    running = Harness(fake, bot_settings(knowledge_copy, dev_guild_id=p.GUILD_ID))
+    await running.start()
+    try:
+        assert None not in fake.commands
+        assert "ask" in {c["name"] for c in fake.commands[p.GUILD_ID]}
+        done = await fake.slash(
+            fake.person("oz"), "ask", {"question": "is interpretability expensive?"}
+        )
+        assert done.response["embeds"][0]["title"] == "Interpretability vs Efficiency"
+    finally:
+        await running.stop()
+
+
+def test_redaction_covers_messages_arguments_extras_and_tracebacks() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "token=%s", (TOKEN,), None)
+    record.detail = f"header Bot {TOKEN}"
+    try:
+        raise RuntimeError(f"failed with {TOKEN}")
+    except RuntimeError:
+        record.exc_info = sys.exc_info()
+    RedactSecrets([TOKEN]).filter(record)
+    line = JsonFormatter().format(record)
+    assert TOKEN not in line
+    assert line.count("[redacted]") >= 3
+
+
+async def _launch(
+    fake: FakeDiscord, knowledge: Path, env_extra: dict[str, str]
+) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        "TENSIONBOT_KNOWLEDGE_DIR": str(knowledge),
+        "TENSIONBOT_QUESTION_LOG_PATH": "",
+        "TENSIONBOT_LOG_LEVEL": "DEBUG",
+        **env_extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakediscord.launch",
+        fake.api_base,
+        fake.gateway_url,
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
+    fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path
+) -> None:
+    heartbeat = tmp_path / "heartbeat"
+    process = await _launch(
+        fake,
+        knowledge_copy,
+        {
+            "TENSIONBOT_HEARTBEAT_FILE": str(heartbeat),
+            "TENSIONBOT_HEARTBEAT_SECONDS": "0.1",
+            "TENSIONBOT_LOG_FORMAT": "json",
+        },
+    )
+    try:
+        await fake.wait_until(lambda: fake.identifies == 1, timeout=30)
+        before = len(fake.sent)
+        await fake.say(fake.person("pia"), "can we push the frontier cheaply?", mention_bot=True)
+        reply = await fake.next_message(before, timeout=15)
+        assert reply["embeds"][0]["title"] == "Frontier Capability vs Cost Efficiency"
+        for _ in range(100):
+            if heartbeat.exists():
+                break
+            await asyncio.sleep(0.05)
+        assert heartbeat.exists()
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    logs = err.decode()
+    assert process.returncode == 0, logs[-2000:]
+    assert TOKEN not in logs
+    assert TOKEN not in out.decode()
+    assert '"msg": "answered"' in logs
+    assert '"msg": "stopped"' in logs
+    assert not heartbeat.exists()
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [("", "DISCORD_TOKEN is not set"), ("not-a-token", "does not look like a bot token")],
+)
+async def test_missing_or_malformed_token_is_one_line_and_exit_2(
+    fake: FakeDiscord, knowledge_copy: Path, token: str, message: str
+) -> None:
+    process = await _launch(fake, knowledge_copy, {"DISCORD_TOKEN": token})
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert message in lines[0]
+    assert "Traceback" not in err.decode()
+    assert fake.requests == []
+
+
+async def test_rejected_token_is_exit_2(fake: FakeDiscord, knowledge_copy: Path) -> None:
+    fake.fail("GET", "/users/@me", 401, times=1)
+    process = await _launch(fake, knowledge_copy, {})
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "Discord rejected the token" in err.decode()
+    assert TOKEN not in err.decode()
+
+
+async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
+    fake: FakeDiscord, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "tensions" / "a.yaml").write_text("", "utf-8")
+    (knowledge_copy / "tensions" / "b.yaml").write_text("id: [\n", "utf-8")
+    process = await _launch(fake, knowledge_copy, {})
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 1
+    assert "tensions/a.yaml:1: file is empty" in err.decode()
+    assert "tensions/b.yaml:" in err.decode()

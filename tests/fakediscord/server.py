@@ -1,0 +1,592 @@
+"""The fake Discord server: gateway, REST, a request log, and controls for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from . import payloads as p
+from .validate import callback_errors, command_errors, message_errors
+
+JSON = {"Content-Type": "application/json"}  # exactly: discord.py parses only this as JSON
+
+
+@dataclass
+class Recorded:
+    """One REST request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any = None
+    files: list[tuple[str, str, bytes]] = field(default_factory=list)
+    at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass
+class Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    times: int
+
+
+@dataclass
+class Interaction:
+    """An interaction the fake sent, and what the bot answered."""
+
+    id: int
+    token: str
+    payload: dict[str, Any]
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    followups: list[dict[str, Any]] = field(default_factory=list)
+    original: dict[str, Any] | None = None
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The message the person sees: the callback's, or the first follow-up after a defer."""
+        for callback in self.callbacks:
+            if callback.get("type") in (4, 7, 8):
+                return callback.get("data") or {}
+        return self.followups[0] if self.followups else {}
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.response.get("flags", 0) & 64)
+
+
+class FakeDiscord:
+    def __init__(self, *, heartbeat_interval: float = 41.25) -> None:
+        self.heartbeat_interval = heartbeat_interval
+        self.requests: list[Recorded] = []
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.sent: list[dict[str, Any]] = []  # messages the bot created, in order
+        self.interactions: dict[int, Interaction] = {}
+        self.by_token: dict[str, Interaction] = {}
+        self.rejected: list[tuple[str, list[str]]] = []
+        self.failures: list[Failure] = []
+        self.identifies = 0
+        self.resumes = 0
+        self.dispatched_at: dict[int, float] = {}
+        self.members: dict[int, dict[str, Any]] = {}
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = 0
+        self._session = "session-0"
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.add_member(p.OWNER, permissions=p.EVERYONE_PERMISSIONS | p.MANAGE_GUILD)
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # --- people ------------------------------------------------------------------------
+
+    def add_member(
+        self,
+        user_data: dict[str, Any],
+        *,
+        roles: tuple[int, ...] = (),
+        permissions: int | None = None,
+    ) -> dict[str, Any]:
+        data = p.member(user_data, list(roles))
+        self.members[int(user_data["id"])] = {"member": data, "permissions": permissions}
+        return data
+
+    def person(
+        self, name: str, *, roles: tuple[int, ...] = (), manage_guild: bool = False
+    ) -> dict[str, Any]:
+        data = p.user(p.snowflake(), name)
+        permissions = p.EVERYONE_PERMISSIONS | (p.MANAGE_GUILD if manage_guild else 0)
+        self.add_member(data, roles=roles, permissions=permissions)
+        return data
+
+    # --- gateway -----------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
+        )
+        try:
+            async for frame in ws:
+                if frame.type is not WSMsgType.TEXT:
+                    continue
+                data = json.loads(frame.data)
+                op = data.get("op")
+                if op == 1:
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    self.identifies += 1
+                    self._session = f"session-{self.identifies}"
+                    await self._send(ws, "READY", self._ready())
+                    await self._send(
+                        ws, "GUILD_CREATE", p.guild([m["member"] for m in self.members.values()])
+                    )
+                    await self._notify()
+                elif op == 6:
+                    self.resumes += 1
+                    await self._send(ws, "RESUMED", {})
+                    await self._notify()
+        finally:
+            if ws in self._sockets:
+                self._sockets.remove(ws)
+        return ws
+
+    def _ready(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": p.BOT_USER,
+            "guilds": [{"id": str(p.GUILD_ID), "unavailable": True}],
+            "session_id": self._session,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(p.APPLICATION_ID), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "guild_join_requests": [],
+            "presences": [],
+            "geo_ordered_rtc_regions": [],
+        }
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event on the newest open connection, waiting briefly for one."""
+        deadline = time.monotonic() + 10
+        while True:
+            open_sockets = [ws for ws in self._sockets if not ws.closed]
+            if open_sockets:
+                await self._send(open_sockets[-1], event, data)
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("no gateway connection to dispatch on")
+            await asyncio.sleep(0.01)
+
+    async def drop_connection(self, code: int = 4000) -> None:
+        """Close the websocket as Discord does on a restart; the client should come back."""
+        for ws in list(self._sockets):
+            await ws.close(code=code, message=b"fake: reconnect")
+
+    # --- driving -----------------------------------------------------------------------
+
+    async def say(
+        self,
+        author: dict[str, Any],
+        content: str,
+        *,
+        channel_id: int = p.GENERAL_ID,
+        dm: bool = False,
+        mention_bot: bool = False,
+        mention_roles: tuple[int, ...] = (),
+        mention_everyone: bool = False,
+    ) -> int:
+        """A person posts a message; returns its id."""
+        mentions = [p.BOT_USER] if mention_bot else []
+        if mention_bot and f"<@{p.BOT_ID}>" not in content:
+            content = f"<@{p.BOT_ID}> {content}"
+        member = self.members.get(int(author["id"]), {}).get("member")
+        data = p.message(
+            channel_id=p.DM_CHANNEL_ID if dm else channel_id,
+            author=author,
+            content=content,
+            guild_id=None if dm else p.GUILD_ID,
+            member_data=None if dm else member,
+            mentions=mentions,
+            mention_roles=list(mention_roles),
+            mention_everyone=mention_everyone,
+        )
+        self.messages[int(data["id"])] = data
+        self.dispatched_at[int(data["id"])] = time.perf_counter()
+        await self.dispatch("MESSAGE_CREATE", data)
+        return int(data["id"])
+
+    def _interaction_base(
+        self, kind: int, author: dict[str, Any], channel_id: int, dm: bool
+    ) -> dict[str, Any]:
+        interaction_id = p.snowflake()
+        token = f"token-{interaction_id}"
+        info = self.members.get(
+            int(author["id"]), {"member": p.member(author), "permissions": None}
+        )
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(p.APPLICATION_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "locale": "en-US",
+            "app_permissions": str(p.EVERYONE_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(p.GUILD_ID)},
+            "context": 1 if dm else 0,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "channel_id": str(p.DM_CHANNEL_ID if dm else channel_id),
+        }
+        if dm:
+            payload["user"] = author
+            payload["channel"] = {"id": str(p.DM_CHANNEL_ID), "type": 1, "recipients": [author]}
+        else:
+            member = dict(info["member"])
+            member["permissions"] = str(info["permissions"] or p.EVERYONE_PERMISSIONS)
+            payload["guild_id"] = str(p.GUILD_ID)
+            payload["guild_locale"] = "en-US"
+            payload["member"] = member
+            payload["channel"] = {**p.channel(channel_id, "channel", 0)}
+        return payload
+
+    async def slash(
+        self,
+        author: dict[str, Any],
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        channel_id: int = p.GENERAL_ID,
+        dm: bool = False,
+        wait: bool = True,
+    ) -> Interaction:
+        """A person runs a slash command; waits for the bot's answer by default."""
+        payload = self._interaction_base(2, author, channel_id, dm)
+        registered = [c for cmds in self.commands.values() for c in cmds if c["name"] == name]
+        payload["data"] = {
+            "id": registered[0]["id"] if registered else str(p.snowflake()),
+            "name": name,
+            "type": 1,
+            "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()],
+        }
+        if not dm and registered and registered[0].get("guild_id"):
+            payload["data"]["guild_id"] = registered[0]["guild_id"]
+        return await self._interact(payload, wait)
+
+    async def autocomplete(
+        self,
+        author: dict[str, Any],
+        name: str,
+        option: str,
+        typed: str,
+        *,
+        channel_id: int = p.GENERAL_ID,
+    ) -> list[dict[str, Any]]:
+        payload = self._interaction_base(4, author, channel_id, False)
+        payload["data"] = {
+            "id": str(p.snowflake()),
+            "name": name,
+            "type": 1,
+            "options": [{"name": option, "type": 3, "value": typed, "focused": True}],
+        }
+        done = await self._interact(payload, True)
+        return list((done.callbacks[0].get("data") or {}).get("choices") or [])
+
+    async def press(
+        self, author: dict[str, Any], message: dict[str, Any], custom_id: str, *, wait: bool = True
+    ) -> Interaction:
+        """A person presses a button on a message the bot sent."""
+        channel_id = int(message["channel_id"])
+        payload = self._interaction_base(3, author, channel_id, False)
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        return await self._interact(payload, wait)
+
+    async def _interact(self, payload: dict[str, Any], wait: bool) -> Interaction:
+        interaction = Interaction(int(payload["id"]), payload["token"], payload)
+        self.interactions[interaction.id] = interaction
+        self.by_token[interaction.token] = interaction
+        self.dispatched_at[interaction.id] = time.perf_counter()
+        await self.dispatch("INTERACTION_CREATE", payload)
+        if wait:
+            await asyncio.wait_for(interaction.answered.wait(), timeout=10)
+        return interaction
+
+    # --- waiting -----------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        async def check() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(check(), timeout)
+
+    async def next_message(self, after: int, timeout: float = 10.0) -> dict[str, Any]:
+        """The first message the bot sends once ``after`` messages exist."""
+        await self.wait_until(lambda: len(self.sent) > after, timeout)
+        return self.sent[after]
+
+    def calls(self, method: str, pattern: str) -> list[Recorded]:
+        rx = re.compile(pattern)
+        return [r for r in self.requests if r.method == method and rx.fullmatch(r.path)]
+
+    def fail(self, method: str, pattern: str, status: int, times: int = 1) -> None:
+        """Answer the next ``times`` matching requests with an error status."""
+        self.failures.append(Failure(method, re.compile(pattern), status, times))
+
+    # --- REST --------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["path"]
+        body, files = await self._body(request)
+        record = Recorded(request.method, path, dict(request.query), body, files)
+        self.requests.append(record)
+        try:
+            failure = self._failure(request.method, path)
+            if failure is not None:
+                return failure
+            return await self._route(request.method, path, body, request.query)
+        finally:
+            await self._notify()
+
+    async def _body(self, request: web.Request) -> tuple[Any, list[tuple[str, str, bytes]]]:
+        if request.content_type == "multipart/form-data":
+            files: list[tuple[str, str, bytes]] = []
+            data: Any = None
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":
+                    data = json.loads(await part.text())
+                else:
+                    files.append((part.name or "", part.filename or "", await part.read()))
+            return data, files
+        if request.can_read_body:
+            raw = await request.read()
+            return (json.loads(raw) if raw else None), []
+        return None, []
+
+    def _failure(self, method: str, path: str) -> web.Response | None:
+        for failure in self.failures:
+            if failure.times > 0 and failure.method == method and failure.pattern.fullmatch(path):
+                failure.times -= 1
+                if failure.status == 429:
+                    body = {
+                        "message": "You are being rate limited.",
+                        "retry_after": 0.05,
+                        "global": False,
+                    }
+                    headers = {**JSON, "Via": "1.1 google", "Retry-After": "1"}
+                    return web.Response(status=429, body=json.dumps(body).encode(), headers=headers)
+                body = {"message": "Internal Server Error", "code": 0}
+                return web.Response(
+                    status=failure.status, body=json.dumps(body).encode(), headers=JSON
+                )
+        return None
+
+    @staticmethod
+    def _json(data: Any, status: int = 200) -> web.Response:
+        return web.Response(status=status, body=json.dumps(data).encode(), headers=JSON)
+
+    def _invalid(self, where: str, errors: list[str]) -> web.Response:
+        self.rejected.append((where, errors))
+        return self._json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, 400)
+
+    async def _route(self, method: str, path: str, body: Any, query: Any) -> web.Response:
+        app = str(p.APPLICATION_ID)
+        if (method, path) == ("GET", "/users/@me"):
+            return self._json(p.BOT_USER)
+        if (method, path) == ("GET", "/oauth2/applications/@me"):
+            return self._json(self._application())
+        if m := re.fullmatch(rf"/applications/{app}(?:/guilds/(\d+))?/commands", path):
+            scope = int(m.group(1)) if m.group(1) else None
+            if method == "GET":
+                return self._json(self.commands.get(scope, []))
+            if method == "PUT":
+                errors = command_errors(body)
+                if errors:
+                    return self._invalid(path, errors)
+                self.commands[scope] = [self._registered(c, scope) for c in body]
+                return self._json(self.commands[scope])
+        if (m := re.fullmatch(r"/channels/(\d+)/messages", path)) and method == "POST":
+            return self._create_message(int(m.group(1)), body)
+        if m := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            message_id = int(m.group(2))
+            if message_id not in self.messages:
+                return self._json({"message": "Unknown Message", "code": 10008}, 404)
+            if method == "PATCH":
+                errors = message_errors(body)
+                if errors:
+                    return self._invalid(path, errors)
+                self.messages[message_id].update(
+                    {k: v for k, v in body.items() if k != "allowed_mentions"}
+                )
+                return self._json(self.messages[message_id])
+            if method == "DELETE":
+                self.messages.pop(message_id)
+                return web.Response(status=204)
+        if m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path):
+            return self._callback(int(m.group(1)), body)
+        if m := re.fullmatch(rf"/webhooks/{app}/([^/]+)(?:/messages/(@original|\d+))?", path):
+            return self._webhook(method, m.group(1), m.group(2), body)
+        return self._json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": str(p.APPLICATION_ID),
+            "name": "tensionbot",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": p.OWNER,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "team": None,
+            "summary": "",
+        }
+
+    @staticmethod
+    def _registered(command: dict[str, Any], scope: int | None) -> dict[str, Any]:
+        """What Discord stores: ids added, permissions as a string, defaults dropped."""
+        stored = {k: v for k, v in command.items() if v is not None and k != "dm_permission"}
+        stored["id"] = str(p.snowflake())
+        stored["application_id"] = str(p.APPLICATION_ID)
+        stored["version"] = str(p.snowflake())
+        if command.get("default_member_permissions") is not None:
+            stored["default_member_permissions"] = str(command["default_member_permissions"])
+        else:
+            stored["default_member_permissions"] = None
+        if scope is not None:
+            stored["guild_id"] = str(scope)
+        return stored
+
+    def _create_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
+        errors = message_errors(body)
+        if errors:
+            return self._invalid(f"/channels/{channel_id}/messages", errors)
+        reference = body.get("message_reference")
+        data = p.message(
+            channel_id=channel_id,
+            author=p.BOT_USER,
+            content=body.get("content") or "",
+            guild_id=None if channel_id == p.DM_CHANNEL_ID else p.GUILD_ID,
+            embeds=body.get("embeds") or [],
+            components=body.get("components") or [],
+            reference=reference,
+            flags=body.get("flags", 0),
+        )
+        data["allowed_mentions"] = body.get("allowed_mentions")
+        data["sent_at"] = time.perf_counter()
+        if reference:
+            data["replied_to"] = int(reference["message_id"])
+        self.messages[int(data["id"])] = data
+        self.sent.append(data)
+        return self._json(
+            {
+                k: v
+                for k, v in data.items()
+                if k not in ("sent_at", "replied_to", "allowed_mentions")
+            }
+        )
+
+    def _callback(self, interaction_id: int, body: dict[str, Any]) -> web.Response:
+        interaction = self.interactions.get(interaction_id)
+        if interaction is None:
+            return self._json({"message": "Unknown interaction", "code": 10062}, 404)
+        errors = callback_errors(body)
+        if errors:
+            return self._invalid(f"/interactions/{interaction_id}/callback", errors)
+        interaction.callbacks.append(body)
+        response: dict[str, Any] = {"id": str(interaction_id), "type": interaction.payload["type"]}
+        kind = body.get("type")
+        if kind in (4, 5):  # a message, or "thinking" that a follow-up will complete
+            data = body.get("data") or {}
+            message = p.message(
+                channel_id=int(interaction.payload["channel_id"]),
+                author=p.BOT_USER,
+                content=data.get("content") or "",
+                embeds=data.get("embeds") or [],
+                components=data.get("components") or [],
+                flags=data.get("flags", 0),
+                interaction_metadata={
+                    "id": str(interaction_id),
+                    "type": interaction.payload["type"],
+                    "user": (interaction.payload.get("member") or {}).get("user")
+                    or interaction.payload.get("user"),
+                    "authorizing_integration_owners": {},
+                },
+            )
+            message["allowed_mentions"] = data.get("allowed_mentions")
+            interaction.original = message
+            self.messages[int(message["id"])] = message
+            response["response_message_id"] = message["id"]
+            response["response_message_loading"] = kind == 5
+            response["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
+        if kind != 5:
+            interaction.answered.set()
+        return self._json({"interaction": response})
+
+    def _webhook(self, method: str, token: str, which: str | None, body: Any) -> web.Response:
+        interaction = self.by_token.get(token)
+        if interaction is None:
+            return self._json({"message": "Unknown Webhook", "code": 10015}, 404)
+        if which is None and method == "POST":  # a follow-up message
+            errors = message_errors(body)
+            if errors:
+                return self._invalid("followup", errors)
+            message = p.message(
+                channel_id=int(interaction.payload["channel_id"]),
+                author=p.BOT_USER,
+                content=body.get("content") or "",
+                embeds=body.get("embeds") or [],
+                components=body.get("components") or [],
+                flags=body.get("flags", 0),
+            )
+            message["allowed_mentions"] = body.get("allowed_mentions")
+            interaction.followups.append(message)
+            self.messages[int(message["id"])] = message
+            interaction.answered.set()
+            return self._json(message)
+        target = (
+            interaction.original if which == "@original" else self.messages.get(int(which or 0))
+        )
+        if target is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        if method == "GET":
+            return self._json(target)
+        if method == "PATCH":
+            errors = message_errors(body)
+            if errors:
+                return self._invalid("edit original", errors)
+            target.update(body)
+            return self._json(target)
+        if method == "DELETE":
+            return web.Response(status=204)
+        return self._json({"message": "405", "code": 0}, 405)

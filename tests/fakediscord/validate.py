@@ -1,0 +1,121 @@
+"""What Discord refuses with 400 Invalid Form Body, checked on everything the bot sends.
+
+A fake that accepted anything would let a too-long embed pass every test and fail in
+production; this one answers the way Discord does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGE_CONTENT = 2000
+EMBEDS = 10
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR = 256
+EMBED_TOTAL = 6000
+ACTION_ROWS = 5
+ROW_ITEMS = 5
+BUTTON_LABEL = 80
+CUSTOM_ID = 100
+CHOICES = 25
+CHOICE_NAME = 100
+CHOICE_VALUE = 100
+
+
+def embed_length(embed: dict[str, Any]) -> int:
+    total = len(embed.get("title") or "") + len(embed.get("description") or "")
+    total += len((embed.get("footer") or {}).get("text") or "")
+    total += len((embed.get("author") or {}).get("name") or "")
+    for field in embed.get("fields") or []:
+        total += len(field.get("name") or "") + len(field.get("value") or "")
+    return total
+
+
+def message_errors(payload: dict[str, Any]) -> list[str]:
+    errors: list[str] = []
+    if len(payload.get("content") or "") > MESSAGE_CONTENT:
+        errors.append("content: must be 2000 or fewer in length")
+    embeds = payload.get("embeds") or []
+    if len(embeds) > EMBEDS:
+        errors.append("embeds: at most 10")
+    total = 0
+    for i, embed in enumerate(embeds):
+        if len(embed.get("title") or "") > EMBED_TITLE:
+            errors.append(f"embeds[{i}].title too long")
+        if len(embed.get("description") or "") > EMBED_DESCRIPTION:
+            errors.append(f"embeds[{i}].description too long")
+        fields = embed.get("fields") or []
+        if len(fields) > FIELDS:
+            errors.append(f"embeds[{i}].fields: at most 25")
+        for j, field in enumerate(fields):
+            if not field.get("name") or len(field["name"]) > FIELD_NAME:
+                errors.append(f"embeds[{i}].fields[{j}].name empty or too long")
+            if not field.get("value") or len(field["value"]) > FIELD_VALUE:
+                errors.append(f"embeds[{i}].fields[{j}].value empty or too long")
+        if len((embed.get("footer") or {}).get("text") or "") > FOOTER:
+            errors.append(f"embeds[{i}].footer too long")
+        if len((embed.get("author") or {}).get("name") or "") > AUTHOR:
+            errors.append(f"embeds[{i}].author too long")
+        total += embed_length(embed)
+    if total > EMBED_TOTAL:
+        errors.append("embeds: total length over 6000")
+    rows = payload.get("components") or []
+    if len(rows) > ACTION_ROWS:
+        errors.append("components: at most 5 action rows")
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        items = row.get("components") or []
+        if len(items) > ROW_ITEMS:
+            errors.append(f"components[{i}]: at most 5 items")
+        for item in items:
+            label = item.get("label") or ""
+            custom_id = item.get("custom_id") or ""
+            if len(label) > BUTTON_LABEL:
+                errors.append(f"components[{i}] label too long")
+            if len(custom_id) > CUSTOM_ID:
+                errors.append(f"components[{i}] custom_id too long")
+            if custom_id:
+                if custom_id in seen:
+                    errors.append(f"components: duplicate custom_id {custom_id}")
+                seen.add(custom_id)
+    return errors
+
+
+def callback_errors(payload: dict[str, Any]) -> list[str]:
+    kind = payload.get("type")
+    data = payload.get("data") or {}
+    if kind == 8:  # autocomplete result
+        choices = data.get("choices") or []
+        errors = []
+        if len(choices) > CHOICES:
+            errors.append("choices: at most 25")
+        for choice in choices:
+            if not 1 <= len(choice.get("name") or "") <= CHOICE_NAME:
+                errors.append("choice name must be 1-100 characters")
+            if len(str(choice.get("value"))) > CHOICE_VALUE:
+                errors.append("choice value too long")
+        return errors
+    if kind in (4, 7):
+        return message_errors(data)
+    return []
+
+
+def command_errors(commands: list[dict[str, Any]]) -> list[str]:
+    errors = []
+    if len(commands) > 100:
+        errors.append("at most 100 commands")
+    names = [c.get("name") for c in commands]
+    if len(names) != len(set(names)):
+        errors.append("duplicate command names")
+    for command in commands:
+        name = command.get("name") or ""
+        if not 1 <= len(name) <= 32 or name != name.lower():
+            errors.append(f"bad command name {name!r}")
+        if not 1 <= len(command.get("description") or "") <= 100:
+            errors.append(f"{name}: description must be 1-100 characters")
+    return errors
