@@ -19,7 +19,7 @@ from ..core.cards import Card
 from ..core.policy import answer_key
 from ..core.render import answer_card
 from .embeds import notice, to_embed
-from .views import AnswerView
+from .views import links_view
 
 if TYPE_CHECKING:
     from .client import TensionBot
@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def view_for(bot: TensionBot, card: Card) -> AnswerView | None:
-    view = AnswerView(bot, card.links)
-    return view if view.children else None
+def view_for(card: Card) -> discord.ui.View | None:
+    return links_view(card.links)
 
 
 def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:
@@ -80,12 +79,12 @@ async def reply_to_message(
             log_answer(route, answer, started, repeated=True)
             return
     card = answer_card(bot.store.snapshot.knowledge, answer)
-    view = view_for(bot, card)
+    view = view_for(card)
     sent = await _send_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
         return
     if view is not None:
-        view.attach(sent)
+        bot.expiry.track(sent, card.links)
     if answer.kind is not Kind.NONE:
         guild_id = message.guild.id if message.guild else None
         bot.repeats.remember(channel_id, key, jump_url(guild_id, channel_id, sent.id))
@@ -123,12 +122,12 @@ async def respond_to_interaction(
     channel_id = interaction.channel_id or 0
     key = answer_key(answer)
     if answer.kind is Kind.NONE:
-        view = view_for(bot, card)
+        view = view_for(card)
         await interaction.response.send_message(
             embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
         if view is not None:
-            view.attach(interaction)
+            bot.expiry.track(interaction, card.links)
         log_answer(route, answer, started)
         return
     earlier = bot.repeats.earlier(channel_id, key)
@@ -138,12 +137,12 @@ async def respond_to_interaction(
         )
         log_answer(route, answer, started, repeated=True)
         return
-    view = view_for(bot, card)
+    view = view_for(card)
     callback = await interaction.response.send_message(
         embed=to_embed(card), view=view or discord.utils.MISSING
     )
     if view is not None:
-        view.attach(interaction)
+        bot.expiry.track(interaction, card.links)
     link = None
     if callback is not None and callback.message_id is not None:
         link = jump_url(interaction.guild_id, channel_id, callback.message_id)

@@ -19,6 +19,7 @@ from ..settings import Settings
 from .checks import NotModerator
 from .embeds import notice
 from .sync import sync_if_changed
+from .views import ButtonExpiry, LinkButton
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ class TensionBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=TensionTree,
+            # The bot never looks back at old messages; discord.py would keep 1,000 by default.
+            max_messages=None,
             **options,
         )
         self.settings = settings
@@ -73,10 +76,13 @@ class TensionBot(commands.Bot):
         self.repeats = RepeatGuard(settings.repeat_window_seconds)
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
+        self.expiry = ButtonExpiry()
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.add_dynamic_items(LinkButton)
+        self.expiry.start()
         await self.sync_commands()
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
@@ -112,4 +118,5 @@ class TensionBot(commands.Bot):
     async def close(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        self.expiry.stop()
         await super().close()

@@ -1,14 +1,22 @@
-"""Buttons under an answer: related tensions, "did you mean" suggestions.
+"""Buttons under an answer: related tensions and "did you mean" suggestions.
 
-A view lives for ``ANSWER_VIEW_SECONDS``; then its buttons are disabled in place, so an old
-answer never shows buttons that silently do nothing. A button shows its card only to the
-person who pressed it (ephemeral), so exploring does not flood the channel.
+The buttons are stateless: each one's ``custom_id`` names its target (``tb:link:tension:<id>``)
+and a single registered :class:`LinkButton` class answers any of them against the knowledge
+of the moment, so no object is kept per message (an answer costs no memory once sent) and
+buttons survive a restart. :class:`ButtonExpiry` then disables each answer's buttons after
+``ANSWER_VIEW_SECONDS``, so an old answer does not invite clicks forever. A button shows
+its card only to the person who pressed it (ephemeral), so exploring does not flood a channel.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+import re
+import time
+from collections import deque
+from typing import Any
 
 import discord
 
@@ -17,82 +25,123 @@ from ..core.cards import Link
 from ..core.render import target_card
 from .embeds import notice, to_embed
 
-if TYPE_CHECKING:
-    from .client import TensionBot
-
 log = logging.getLogger(__name__)
 
 ANSWER_VIEW_SECONDS = 600.0
 LINK_PREFIX = "tb:link:"
+_TARGET = r"(?:tension|goal):[a-z0-9-]{1,40}|list"
 
 
-class LinkButton(discord.ui.Button["AnswerView"]):
-    def __init__(self, link: Link, row: int) -> None:
+class LinkButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"tb:link:(?P<target>{_TARGET})"
+):
+    def __init__(
+        self, target: str, label: str = "…", *, row: int | None = None, disabled: bool = False
+    ) -> None:
         super().__init__(
-            label=link.label[: limits.BUTTON_LABEL],
-            style=discord.ButtonStyle.secondary,
-            custom_id=(LINK_PREFIX + link.target)[: limits.CUSTOM_ID],
-            row=row,
+            discord.ui.Button(
+                label=label[: limits.BUTTON_LABEL],
+                style=discord.ButtonStyle.secondary,
+                custom_id=(LINK_PREFIX + target)[: limits.CUSTOM_ID],
+                row=row,
+                disabled=disabled,
+            )
         )
-        self.target = link.target
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> LinkButton:
+        label = getattr(item, "label", None) or "…"
+        return cls(match["target"], label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        assert self.view is not None
-        snapshot = self.view.bot.store.snapshot
-        card = target_card(snapshot.knowledge, self.target)
+        bot = interaction.client
+        card = target_card(bot.store.snapshot.knowledge, self.target)
         if card is None:
             await interaction.response.send_message(
                 embed=notice("That answer is no longer in the knowledge (it was reloaded)."),
                 ephemeral=True,
             )
             return
-        view = AnswerView(self.view.bot, card.links)
+        view = links_view(card.links)
         await interaction.response.send_message(
-            embed=to_embed(card),
-            view=view if view.children else discord.utils.MISSING,
-            ephemeral=True,
+            embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
-        view.attach(interaction)
+        if view is not None:
+            bot.expiry.track(interaction, card.links)
 
 
-class AnswerView(discord.ui.View):
+def links_view(links: tuple[Link, ...], *, disabled: bool = False) -> discord.ui.View | None:
     """Buttons for a card's links, at most four rows of five (the fifth row stays free)."""
-
-    def __init__(
-        self, bot: TensionBot, links: tuple[Link, ...], *, timeout: float | None = None
-    ) -> None:
-        super().__init__(timeout=ANSWER_VIEW_SECONDS if timeout is None else timeout)
-        self.bot = bot
-        self._message: discord.Message | None = None
-        self._interaction: discord.Interaction[Any] | None = None
-        capacity = limits.BUTTONS_PER_ROW * (limits.ACTION_ROWS - 1)
-        for index, link in enumerate(links[:capacity]):
-            self.add_item(LinkButton(link, row=index // limits.BUTTONS_PER_ROW))
-
-    def attach(self, where: discord.Message | discord.Interaction[Any]) -> None:
-        """Remember where the view was sent, to disable it there when it times out."""
-        if isinstance(where, discord.Message):
-            self._message = where
-        else:
-            self._interaction = where
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        try:
-            if self._message is not None:
-                await self._message.edit(view=self)
-            elif self._interaction is not None:
-                await self._interaction.edit_original_response(view=self)
-        except discord.HTTPException as exc:  # deleted, or the token expired: nothing to tidy
-            log.debug("could not disable expired buttons: %s", exc)
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        log.exception("button %s failed", getattr(item, "custom_id", item), exc_info=error)
-        if not interaction.response.is_done():
-            await interaction.response.send_message(
-                embed=notice("Something went wrong with that button."), ephemeral=True
+    capacity = limits.BUTTONS_PER_ROW * (limits.ACTION_ROWS - 1)
+    if not links:
+        return None
+    view = discord.ui.View(timeout=None)
+    for index, link in enumerate(links[:capacity]):
+        view.add_item(
+            LinkButton(
+                link.target, link.label, row=index // limits.BUTTONS_PER_ROW, disabled=disabled
             )
+        )
+    return view
+
+
+Where = discord.Message | discord.PartialMessage | discord.Interaction[Any]
+
+
+class ButtonExpiry:
+    """Disables answers' buttons once they are old, with one task for all of them.
+
+    Every answer gets the same lifetime, so deadlines arrive in order and a deque is the
+    whole schedule. Only what is needed to edit the message later is kept.
+    """
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = ANSWER_VIEW_SECONDS if seconds is None else seconds
+        self._due: deque[tuple[float, Where, tuple[Link, ...]]] = deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def track(self, where: Where, links: tuple[Link, ...]) -> None:
+        if isinstance(where, discord.Message):  # keep ids, not the whole message
+            where = where.channel.get_partial_message(where.id)  # type: ignore[union-attr]
+        self._due.append((time.monotonic() + self.seconds, where, links))
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            if not self._due:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            deadline, where, links = self._due[0]
+            delay = deadline - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(min(delay, 1.0))
+                continue
+            self._due.popleft()
+            await self._disable(where, links)
+
+    @staticmethod
+    async def _disable(where: Where, links: tuple[Link, ...]) -> None:
+        view = links_view(links, disabled=True)
+        with contextlib.suppress(discord.HTTPException):  # deleted, or the token expired
+            if isinstance(where, discord.Interaction):
+                await where.edit_original_response(view=view)
+            else:
+                await where.edit(view=view)

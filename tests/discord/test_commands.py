@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-from bot.discord_app import views
 from tests.discord.harness import Harness
 
 GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearning"]
@@ -168,7 +167,7 @@ async def test_buttons_on_a_message_reply_work(harness: Harness) -> None:
 async def test_views_time_out_by_disabling_their_buttons(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "ANSWER_VIEW_SECONDS", 0.3)
+    monkeypatch.setattr(harness.bot.expiry, "seconds", 0.3)  # type: ignore[union-attr]
     fake = harness.fake
     before = len(fake.sent)
     await fake.say(fake.person("ned"), "is interpretability expensive?", mention_bot=True)
@@ -185,3 +184,28 @@ async def test_views_time_out_by_disabling_their_buttons(
     assert done.original is not None
     await fake.wait_until(lambda: disabled(done.original["components"]), timeout=5)  # type: ignore[index]
     await asyncio.sleep(0)
+
+
+async def test_buttons_keep_working_after_a_restart(harness: Harness) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(fake.person("ola"), "is interpretability expensive?", mention_bot=True)
+    reply = await fake.next_message(before)
+    await harness.restart()
+    custom_id = reply["components"][0]["components"][0]["custom_id"]
+    pressed = await fake.press(fake.person("ola"), reply, custom_id)
+    assert pressed.response["embeds"][0]["title"] == "Interpretability vs Capability"
+
+
+async def test_a_button_whose_tension_was_removed_says_so(harness: Harness) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(fake.person("pam"), "is interpretability expensive?", mention_bot=True)
+    reply = await fake.next_message(before)
+    (harness.settings.knowledge_dir / "tensions" / "interpretability-vs-capability.yaml").unlink()
+    outcome = await harness.bot.store.reload()  # type: ignore[union-attr]
+    assert outcome.ok
+    custom_id = reply["components"][0]["components"][0]["custom_id"]
+    pressed = await fake.press(fake.person("pam"), reply, custom_id)
+    assert pressed.ephemeral
+    assert "no longer in the knowledge" in pressed.response["embeds"][0]["description"]

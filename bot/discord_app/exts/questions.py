@@ -63,7 +63,7 @@ class Questions(commands.Cog):
         if not text:
             if route != "channel":  # a bare mention: say what the bot does
                 card = list_card(snapshot.knowledge)
-                view = view_for(self.bot, card)
+                view = view_for(card)
                 sent = await message.reply(
                     content=HOW_TO_ASK,
                     embed=to_embed(card),
@@ -71,7 +71,7 @@ class Questions(commands.Cog):
                     mention_author=False,
                 )
                 if view is not None:
-                    view.attach(sent)
+                    self.bot.expiry.track(sent, card.links)
             return
         answer = snapshot.matcher.match(text)
         if route == "channel" and not answer_unprompted(text, answer):
