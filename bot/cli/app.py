@@ -134,6 +134,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(_settings())
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from ..curation.tensionmap import render
+
+    k = _knowledge_or_exit(args.knowledge)
+    rendered = render(k)
+    args.out.write_bytes(rendered.png)
+    print(
+        f"wrote {args.out} ({len(rendered.png):,} bytes, "
+        f"{len(k.goals)} goals, {len(k.tensions)} tensions)"
+    )
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import print_stats
+
+    path = args.db or _settings().question_log_path
+    if path is None:
+        print(
+            "tensionbot: the question log is off (TENSIONBOT_QUESTION_LOG_PATH is empty)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return print_stats(path, args.days, as_json=args.json, knowledge_dir=args.knowledge)
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     """For the container HEALTHCHECK: healthy while the running bot keeps its heartbeat fresh."""
     settings = _settings()
@@ -195,6 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     running = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     running.set_defaults(func=cmd_run)
+
+    stats = sub.add_parser(
+        "stats", help="report from the question log: unanswered questions, votes"
+    )
+    stats.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    stats.add_argument("--json", action="store_true", help="print the report as JSON")
+    stats.add_argument(
+        "--db", type=Path, help="question log (default: TENSIONBOT_QUESTION_LOG_PATH)"
+    )
+    stats.set_defaults(func=cmd_stats)
+
+    drawing = sub.add_parser("map", help="draw the tension map as a PNG")
+    drawing.add_argument("out", type=Path, help="where to write the PNG, e.g. tension-map.png")
+    drawing.set_defaults(func=cmd_map)
 
     health = sub.add_parser("health", help="exit 0 while a running bot keeps its heartbeat fresh")
     health.set_defaults(func=cmd_health)

@@ -106,6 +106,16 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def figure_phrases(text: str) -> list[str]:
+    """The figures as written, in order and without repeats: "~10-100x", "2-5%"."""
+    seen: list[str] = []
+    for match in re.finditer(r"~?" + _FIGURE.pattern, text):
+        phrase = match.group(0).strip()
+        if phrase not in seen:
+            seen.append(phrase)
+    return seen
+
+
 def term_stems(text: str) -> tuple[str, ...]:
     """The stems of a knowledge term (alias, keyword, name)."""
     return tuple(stem(w) for w in WORD.findall(clean(text)))

@@ -18,6 +18,7 @@ from ..core.answer import Answer, Kind
 from ..core.cards import Card
 from ..core.policy import answer_key
 from ..core.render import answer_card
+from ..curation.questionlog import Entry
 from .embeds import notice, to_embed
 from .views import links_view
 
@@ -27,8 +28,42 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def view_for(card: Card) -> discord.ui.View | None:
-    return links_view(card.links)
+def view_for(card: Card, question_id: int | None = None) -> discord.ui.View | None:
+    return links_view(card.links, question_id=question_id)
+
+
+def record_question(
+    bot: TensionBot,
+    route: str,
+    text: str,
+    answer: Answer,
+    *,
+    answered: bool,
+    guild_id: int | None,
+    channel_id: int | None,
+) -> int | None:
+    """Log a question the bot considered; returns its id for the feedback buttons."""
+    questions = bot.questions
+    if questions is None or not questions.available:
+        return None
+    question_id = questions.new_id()
+    questions.record(
+        Entry(
+            question_id,
+            time.time(),
+            guild_id,
+            channel_id,
+            route,
+            text,
+            answer.kind.value,
+            answer.tension,
+            answer.goal,
+            round(answer.score, 4),
+            answered,
+            bot.store.snapshot.version,
+        )
+    )
+    return question_id if answered and answer.kind is not Kind.NONE else None
 
 
 def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:
@@ -60,7 +95,7 @@ def log_answer(route: str, answer: Answer, started: float, **fields: Any) -> Non
 
 
 async def reply_to_message(
-    bot: TensionBot, message: discord.Message, answer: Answer, route: str, started: float
+    bot: TensionBot, message: discord.Message, text: str, answer: Answer, route: str, started: float
 ) -> None:
     """Reply in the channel (mention, DM, opted-in channel), without pinging anyone."""
     channel_id = message.channel.id
@@ -72,6 +107,16 @@ async def reply_to_message(
         log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
         return
     key = answer_key(answer)
+    guild_id = message.guild.id if message.guild else None
+    question_id = record_question(
+        bot,
+        route,
+        text,
+        answer,
+        answered=answer.kind is not Kind.NONE,
+        guild_id=guild_id,
+        channel_id=channel_id,
+    )
     if answer.kind is not Kind.NONE:
         earlier = bot.repeats.earlier(channel_id, key)
         if earlier is not None:
@@ -79,14 +124,13 @@ async def reply_to_message(
             log_answer(route, answer, started, repeated=True)
             return
     card = answer_card(bot.store.snapshot.knowledge, answer)
-    view = view_for(card)
+    view = view_for(card, question_id)
     sent = await _send_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
         return
     if view is not None:
-        bot.expiry.track(sent, card.links)
+        bot.expiry.track(sent, card.links, question_id)
     if answer.kind is not Kind.NONE:
-        guild_id = message.guild.id if message.guild else None
         bot.repeats.remember(channel_id, key, jump_url(guild_id, channel_id, sent.id))
     log_answer(route, answer, started)
 
@@ -112,8 +156,14 @@ async def respond_to_interaction(
     card: Card,
     route: str,
     started: float,
+    *,
+    question: str | None = None,
+    file: discord.File | None = None,
 ) -> None:
-    """Answer a slash command: public when it answers, ephemeral when it only helps the asker."""
+    """Answer a slash command: public when it answers, ephemeral when it only helps the asker.
+
+    ``question`` is the free text asked, when there was one: it goes to the question log.
+    """
     wait = bot.cooldown.retry_after(interaction.user.id)
     if wait > 0:
         await interaction.response.send_message(embed=notice(cooldown_text(wait)), ephemeral=True)
@@ -121,6 +171,17 @@ async def respond_to_interaction(
         return
     channel_id = interaction.channel_id or 0
     key = answer_key(answer)
+    question_id = None
+    if question is not None:
+        question_id = record_question(
+            bot,
+            route,
+            question,
+            answer,
+            answered=answer.kind is not Kind.NONE,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+        )
     if answer.kind is Kind.NONE:
         view = view_for(card)
         await interaction.response.send_message(
@@ -137,12 +198,15 @@ async def respond_to_interaction(
         )
         log_answer(route, answer, started, repeated=True)
         return
-    view = view_for(card)
+    view = view_for(card, question_id)
+    embed = to_embed(card)
+    if file is not None:
+        embed.set_image(url=f"attachment://{file.filename}")
     callback = await interaction.response.send_message(
-        embed=to_embed(card), view=view or discord.utils.MISSING
+        embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
     )
     if view is not None:
-        bot.expiry.track(interaction, card.links)
+        bot.expiry.track(interaction, card.links, question_id)
     link = None
     if callback is not None and callback.message_id is not None:
         link = jump_url(interaction.guild_id, channel_id, callback.message_id)

@@ -15,11 +15,12 @@ from discord.ext import commands
 
 from ..core.store import KnowledgeStore
 from ..core.throttle import RepeatGuard, UserCooldown
+from ..curation.questionlog import QuestionLog
 from ..settings import Settings
 from .checks import NotModerator
 from .embeds import notice
 from .sync import sync_if_changed
-from .views import ButtonExpiry, LinkButton
+from .views import ButtonExpiry, LinkButton, VoteButton
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +78,17 @@ class TensionBot(commands.Bot):
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self.expiry = ButtonExpiry()
+        self.questions: QuestionLog | None = None
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(LinkButton)
+        self.add_dynamic_items(LinkButton, VoteButton)
         self.expiry.start()
+        if self.settings.question_log_path is not None:
+            self.questions = await QuestionLog.open(
+                self.settings.question_log_path, self.settings.log_retention_days
+            )
         await self.sync_commands()
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
@@ -120,3 +126,5 @@ class TensionBot(commands.Bot):
             self._heartbeat.cancel()
         self.expiry.stop()
         await super().close()
+        if self.questions is not None:
+            await self.questions.close()

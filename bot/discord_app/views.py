@@ -77,18 +77,61 @@ class LinkButton(
             bot.expiry.track(interaction, card.links)
 
 
-def links_view(links: tuple[Link, ...], *, disabled: bool = False) -> discord.ui.View | None:
-    """Buttons for a card's links, at most four rows of five (the fifth row stays free)."""
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"tb:vote:(?P<question>\d{1,20}):(?P<helpful>[01])",
+):
+    """ "Helpful" / "Not helpful" on an answer; one vote per person, changeable."""
+
+    def __init__(self, question_id: int, helpful: bool, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Helpful" if helpful else "Not helpful",
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.success if helpful else discord.ButtonStyle.secondary,
+                custom_id=f"tb:vote:{question_id}:{int(helpful)}",
+                row=limits.ACTION_ROWS - 1,
+                disabled=disabled,
+            )
+        )
+        self.question_id = question_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> VoteButton:
+        return cls(int(match["question"]), match["helpful"] == "1")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        questions = interaction.client.questions
+        if questions is None or not questions.available:
+            text = "Feedback is not being recorded right now, but thank you."
+        else:
+            questions.vote(self.question_id, interaction.user.id, self.helpful)
+            verdict = "helpful" if self.helpful else "not helpful"
+            text = f"Thanks! Noted as {verdict}. Press the other button to change your vote."
+        await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+
+def links_view(
+    links: tuple[Link, ...], *, question_id: int | None = None, disabled: bool = False
+) -> discord.ui.View | None:
+    """Link buttons in up to four rows of five; the fifth row holds the feedback buttons."""
     capacity = limits.BUTTONS_PER_ROW * (limits.ACTION_ROWS - 1)
-    if not links:
+    if not links and question_id is None:
         return None
     view = discord.ui.View(timeout=None)
     for index, link in enumerate(links[:capacity]):
-        view.add_item(
-            LinkButton(
-                link.target, link.label, row=index // limits.BUTTONS_PER_ROW, disabled=disabled
-            )
-        )
+        row = index // limits.BUTTONS_PER_ROW
+        view.add_item(LinkButton(link.target, link.label, row=row, disabled=disabled))
+    if question_id is not None:
+        view.add_item(VoteButton(question_id, True, disabled=disabled))
+        view.add_item(VoteButton(question_id, False, disabled=disabled))
     return view
 
 
@@ -104,7 +147,7 @@ class ButtonExpiry:
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = ANSWER_VIEW_SECONDS if seconds is None else seconds
-        self._due: deque[tuple[float, Where, tuple[Link, ...]]] = deque()
+        self._due: deque[tuple[float, Where, tuple[Link, ...], int | None]] = deque()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -117,10 +160,10 @@ class ButtonExpiry:
             self._task.cancel()
             self._task = None
 
-    def track(self, where: Where, links: tuple[Link, ...]) -> None:
+    def track(self, where: Where, links: tuple[Link, ...], question_id: int | None = None) -> None:
         if isinstance(where, discord.Message):  # keep ids, not the whole message
             where = where.channel.get_partial_message(where.id)  # type: ignore[union-attr]
-        self._due.append((time.monotonic() + self.seconds, where, links))
+        self._due.append((time.monotonic() + self.seconds, where, links, question_id))
         self._wake.set()
 
     async def _run(self) -> None:
@@ -129,17 +172,17 @@ class ButtonExpiry:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            deadline, where, links = self._due[0]
+            deadline, where, links, question_id = self._due[0]
             delay = deadline - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(min(delay, 1.0))
                 continue
             self._due.popleft()
-            await self._disable(where, links)
+            await self._disable(where, links, question_id)
 
     @staticmethod
-    async def _disable(where: Where, links: tuple[Link, ...]) -> None:
-        view = links_view(links, disabled=True)
+    async def _disable(where: Where, links: tuple[Link, ...], question_id: int | None) -> None:
+        view = links_view(links, question_id=question_id, disabled=True)
         with contextlib.suppress(discord.HTTPException):  # deleted, or the token expired
             if isinstance(where, discord.Interaction):
                 await where.edit_original_response(view=view)

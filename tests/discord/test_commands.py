@@ -9,7 +9,7 @@ import pytest
 from tests.discord.harness import Harness
 
 GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearning"]
-BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload"}
+BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats"}
 
 
 def field(embed: dict[str, object], name: str) -> str:

@@ -12,8 +12,10 @@ from discord.ext import commands
 from ...core import limits
 from ...core.formatting import clip
 from ...core.store import ReloadOutcome
+from ...curation.stats import answer_titles, build_report, report_card
 from ..checks import moderator_only
 from ..client import TensionBot
+from ..embeds import notice, to_embed
 from .goals import Goals
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,29 @@ class Admin(commands.Cog):
         await interaction.followup.send(
             embed=outcome_embed(outcome, resynced=resynced), ephemeral=True
         )
+
+    @app_commands.command(
+        name="stats", description="What people ask, what goes unanswered (moderators)"
+    )
+    @app_commands.describe(days="How far back to look (default 30)")
+    @moderator_only()
+    async def stats(
+        self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        questions = self.bot.questions
+        if questions is None or questions.db is None:
+            await interaction.response.send_message(
+                embed=notice(
+                    "The question log is off or unavailable (TENSIONBOT_QUESTION_LOG_PATH)."
+                ),
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await questions.flush()
+        report = await build_report(questions.db, days=days)
+        card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
+        await interaction.followup.send(embed=to_embed(card), ephemeral=True)
 
 
 async def setup(bot: TensionBot) -> None:

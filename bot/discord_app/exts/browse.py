@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 import time
 from typing import Any
 
@@ -10,10 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from ...core.answer import Answer, Kind
+from ...core.knowledge import Knowledge
 from ...core.render import answer_card, list_card
 from ...core.suggest import complete, resolve_tension
 from ..answering import respond_to_interaction
 from ..client import TensionBot
+
+log = logging.getLogger(__name__)
+
+MAP_FILENAME = "tension-map.png"
+MAP_SECONDS = 2.0
 
 
 class Browse(commands.Cog):
@@ -46,7 +55,31 @@ class Browse(commands.Cog):
         snapshot = self.bot.store.snapshot
         answer = Answer("/tensions", Kind.LIST, 1.0)
         card = list_card(snapshot.knowledge)
-        await respond_to_interaction(self.bot, interaction, answer, card, "slash", started)
+        await respond_to_interaction(
+            self.bot,
+            interaction,
+            answer,
+            card,
+            "slash",
+            started,
+            file=await map_file(snapshot.knowledge),
+        )
+
+
+async def map_file(knowledge: Knowledge) -> discord.File | None:
+    """The tension map, rendered off the event loop (cached per knowledge version).
+
+    The answer must reach Discord within three seconds; a map that takes longer is left out
+    of this answer rather than making it late, and is ready from the cache for the next.
+    """
+    from ...curation.tensionmap import render  # Pillow is loaded only once a map is wanted
+
+    try:
+        rendered = await asyncio.wait_for(asyncio.to_thread(render, knowledge), MAP_SECONDS)
+    except TimeoutError:
+        log.warning("tension map took over %.1f s; sent the list without it", MAP_SECONDS)
+        return None
+    return discord.File(io.BytesIO(rendered.png), filename=MAP_FILENAME)
 
 
 async def setup(bot: TensionBot) -> None:

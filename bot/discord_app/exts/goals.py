@@ -38,7 +38,9 @@ async def _goal_command(interaction: discord.Interaction[Any], question: str | N
         return
     answer = narrow(snapshot, goal_id, question or "")
     card = answer_card(snapshot.knowledge, answer)
-    await respond_to_interaction(bot, interaction, answer, card, "goal-command", started)
+    await respond_to_interaction(
+        bot, interaction, answer, card, "goal-command", started, question=question or None
+    )
 
 
 async def _goal_autocomplete(

@@ -13,7 +13,8 @@ from discord.ext import commands
 
 from ...core.policy import answer_unprompted
 from ...core.render import answer_card, list_card
-from ..answering import reply_to_message, respond_to_interaction, view_for
+from ...core.text import reads_as_question
+from ..answering import record_question, reply_to_message, respond_to_interaction, view_for
 from ..client import TensionBot
 from ..embeds import to_embed
 
@@ -75,9 +76,19 @@ class Questions(commands.Cog):
             return
         answer = snapshot.matcher.match(text)
         if route == "channel" and not answer_unprompted(text, answer):
+            if reads_as_question(text):  # asked, but not confidently answerable: a gap to see
+                record_question(
+                    self.bot,
+                    route,
+                    text,
+                    answer,
+                    answered=False,
+                    guild_id=message.guild.id if message.guild else None,
+                    channel_id=message.channel.id,
+                )
             log.debug("channel message not answered", extra={"kind": answer.kind.value})
             return
-        await reply_to_message(self.bot, message, answer, route, started)
+        await reply_to_message(self.bot, message, text, answer, route, started)
 
     @app_commands.command(
         name="ask", description="Ask about the tradeoffs between AI-research goals"
@@ -90,7 +101,9 @@ class Questions(commands.Cog):
         snapshot = self.bot.store.snapshot
         answer = snapshot.matcher.match(question)
         card = answer_card(snapshot.knowledge, answer)
-        await respond_to_interaction(self.bot, interaction, answer, card, "slash", started)
+        await respond_to_interaction(
+            self.bot, interaction, answer, card, "slash", started, question=question
+        )
 
 
 async def setup(bot: TensionBot) -> None:

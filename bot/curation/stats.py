@@ -1,0 +1,175 @@
+"""The moderators' report: what was asked, what went unanswered, what helped.
+
+Unanswered questions are grouped by similarity so that "calibraton tradeof" and
+"calibration tradeoff?" count as one gap in the knowledge, not two.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from ..core import limits
+from ..core.cards import Card, CardField, fit
+from ..core.formatting import clip
+from ..core.knowledge import Knowledge
+from ..core.text import clean
+
+GROUP_SIMILARITY: Final = 85.0
+MAX_UNANSWERED_SCANNED: Final = 5000
+TOP: Final = 10
+
+
+@dataclass(frozen=True)
+class Group:
+    example: str  # the most frequent wording
+    count: int
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    days: int
+    answered: dict[int, int]  # window in days -> count
+    unanswered: dict[int, int]
+    top_unanswered: tuple[Group, ...]
+    per_answer: dict[str, int]  # "tension:<id>" / "goal:<id>" / "list" -> answers
+    helpful: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (helpful, votes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "days": self.days,
+            "answered": {str(k): v for k, v in self.answered.items()},
+            "unanswered": {str(k): v for k, v in self.unanswered.items()},
+            "top_unanswered": [
+                {"example": g.example, "count": g.count, "variants": list(g.variants)}
+                for g in self.top_unanswered
+            ],
+            "answers": self.per_answer,
+            "helpful": {
+                k: {"helpful": h, "votes": n, "ratio": round(h / n, 3)}
+                for k, (h, n) in self.helpful.items()
+            },
+        }
+
+
+def group_similar(texts: list[str], threshold: float = GROUP_SIMILARITY) -> list[Group]:
+    """Greedy clustering on cleaned text; groups ordered by size, then by first seen."""
+    counts = Counter(t.strip() for t in texts if t.strip())
+    keys: list[str] = []  # cleaned representative of each group
+    members: list[Counter[str]] = []
+    for text, count in counts.most_common():
+        cleaned = " ".join(clean(text).replace("?", " ").split())
+        best = (
+            process.extractOne(cleaned, keys, scorer=fuzz.ratio, score_cutoff=threshold)
+            if keys
+            else None
+        )
+        if best is None:
+            keys.append(cleaned)
+            members.append(Counter({text: count}))
+        else:
+            members[best[2]][text] += count
+    groups = [
+        Group(m.most_common(1)[0][0], sum(m.values()), tuple(t for t, _ in m.most_common()))
+        for m in members
+    ]
+    return sorted(groups, key=lambda g: -g.count)
+
+
+async def build_report(
+    db: aiosqlite.Connection, days: int = 30, now: float | None = None
+) -> Report:
+    now = time.time() if now is None else now
+    windows = sorted({7, 30, days})
+    answered: dict[int, int] = {}
+    unanswered: dict[int, int] = {}
+    for window in windows:
+        since = now - window * 86400
+        async with db.execute(
+            "SELECT answered, COUNT(*) FROM questions WHERE ts >= ? GROUP BY answered", (since,)
+        ) as cursor:
+            rows: dict[int, int] = {int(k): int(v) for k, v in await cursor.fetchall()}
+        answered[window] = int(rows.get(1, 0))
+        unanswered[window] = int(rows.get(0, 0))
+    since = now - days * 86400
+    async with db.execute(
+        "SELECT text FROM questions WHERE ts >= ? AND answered = 0 ORDER BY ts DESC LIMIT ?",
+        (since, MAX_UNANSWERED_SCANNED),
+    ) as cursor:
+        texts = [row[0] for row in await cursor.fetchall()]
+    key_sql = (
+        "CASE WHEN q.kind = 'tension' THEN 'tension:' || q.tension "
+        "WHEN q.kind = 'goal' THEN 'goal:' || q.goal ELSE q.kind END"
+    )
+    async with db.execute(
+        f"SELECT {key_sql} AS k, COUNT(*) FROM questions q WHERE q.ts >= ? AND q.answered = 1 "
+        "AND q.kind != 'none' GROUP BY k ORDER BY COUNT(*) DESC",
+        (since,),
+    ) as cursor:
+        per_answer = {str(k): int(n) for k, n in await cursor.fetchall()}
+    async with db.execute(
+        f"SELECT {key_sql} AS k, SUM(f.helpful), COUNT(*) FROM feedback f "
+        "JOIN questions q ON q.id = f.question_id WHERE q.ts >= ? GROUP BY k",
+        (since,),
+    ) as cursor:
+        helpful = {str(k): (int(h), int(n)) for k, h, n in await cursor.fetchall()}
+    return Report(
+        days, answered, unanswered, tuple(group_similar(texts)[:TOP]), per_answer, helpful
+    )
+
+
+def answer_titles(knowledge: Knowledge) -> dict[str, str]:
+    """Readable names for the report's answer keys ("tension:<id>" -> its title)."""
+    titles = {f"tension:{t.id}": t.title for t in knowledge.tensions.values()}
+    titles.update({f"goal:{g.id}": f"{g.name} (overview)" for g in knowledge.goals.values()})
+    titles["list"] = "the list of tensions"
+    return titles
+
+
+def report_card(report: Report, titles: dict[str, str]) -> Card:
+    """The report as a card; ``titles`` names answer keys ("tension:x" -> its title)."""
+
+    def name(key: str) -> str:
+        return titles.get(key, key)
+
+    def window(days: int) -> str:
+        a, u = report.answered.get(days, 0), report.unanswered.get(days, 0)
+        total = a + u
+        share = f" ({a / total:.0%} answered)" if total else ""
+        return f"**{days} days**: {total} questions, {a} answered, {u} unanswered{share}"
+
+    lines = [window(d) for d in sorted(report.answered)]
+    gaps = [
+        f"{g.count}× {clip(g.example, 120)}"
+        + (f" (+{len(g.variants) - 1} similar)" if len(g.variants) > 1 else "")
+        for g in report.top_unanswered
+    ]
+    answers = [f"{n} · {name(k)}" for k, n in list(report.per_answer.items())[:15]]
+    votes = [
+        f"{h / n:.0%} of {n} · {name(k)}"
+        for k, (h, n) in sorted(report.helpful.items(), key=lambda kv: -kv[1][1])[:15]
+    ]
+    fields = [
+        CardField(
+            f"Most asked, not answered (last {report.days} days)",
+            "\n".join(gaps) or "nothing unanswered",
+        ),
+        CardField(f"Answers given (last {report.days} days)", "\n".join(answers) or "none yet"),
+        CardField("Helpful votes", "\n".join(votes) or "no votes yet"),
+    ]
+    return fit(
+        Card(
+            title="Question log",
+            description="\n".join(lines),
+            fields=tuple(
+                CardField(f.name, clip(f.value, limits.EMBED_FIELD_VALUE)) for f in fields
+            ),
+            footer="Add the words people use as aliases or keywords, then /reload",
+        )
+    )
