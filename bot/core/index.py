@@ -144,7 +144,7 @@ class KnowledgeIndex:
         for goal in knowledge.goals.values():
             known.update(phrase(goal.description)[1])
         self.known = frozenset(known)
-        self.generic = frozenset(TRADEOFF_WORDS | DOMAIN_WORDS | LIST_WORDS)
+        self.generic = frozenset(TRADEOFF_WORDS | LIST_WORDS)  # research words: by surface
         words: dict[str, str] = {}
         sources = [text for g in knowledge.goals.values() for text in (g.id, g.name, *g.aliases)]
         sources += [k for t in knowledge.tensions.values() for k in t.keywords]
@@ -173,7 +173,11 @@ class KnowledgeIndex:
         if not candidates:
             return None
         best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=budget)
-        return self._words[best[0]] if best is not None else None
+        if best is None or word.startswith(best[0]):
+            # "computer" is not a typo of "compute": a word that only adds letters to a
+            # knowledge word is another word (the stemmer handles real inflections).
+            return None
+        return self._words[best[0]]
 
     def split(self, word: str) -> tuple[str, str] | None:
         """A run-together compound ("slowdown", "testtime") as two known words, if it is one."""

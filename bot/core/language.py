@@ -53,7 +53,8 @@ STOPWORDS: Final = _words(
     use used using try trying context sense regard regarding terms
     happen happens happened thing things stuff today now currently lately
     fundamentally inherently basically really actually truly simply exactly kinda
-    enough level match deal good bad last part parts whole rest
+    hi hello hiya im ive id youre reading read wondering wondered wonder towards toward
+    enough level match deal thoughts thought opinion opinions good bad last part parts whole rest
     involving involve involves involved concerning around
     """
 )
@@ -69,7 +70,8 @@ RELATION_WORDS: Final = _vocabulary(
     against versus vs oppose opposed opposite odds compete competing competition
     balance balancing compromise relationship relation related correlation compare
     comparison differ difference goal goals research pull pulls tug between
-    better worse
+    better worse trade trades traded trading interact interacts interaction interplay
+    relate relates
     """
 )
 
@@ -102,11 +104,10 @@ LIST_SUBJECTS: Final = _vocabulary(
 
 # Words that show a message is about AI/ML at all. They explain a question's words
 # (so a question is not mistaken for chatter) but point to no particular answer.
-DOMAIN_WORDS: Final = _vocabulary(
-    """
+_DOMAIN = """
     ai ml llm llms model models modelling neural network networks net nets transformer
     transformers gpt chatgpt claude gemini llama mistral bert agent agents chatbot chatbots
-    assistant assistants training train trained trains pretraining pretrained finetune
+    assistant assistants training trained pretraining pretrained finetune
     finetuning fine tuning tuned weights parameters params dataset datasets data
     researchers paper papers lab labs anthropic openai deepmind google alignment safety
     eval evals evaluation evaluations benchmark benchmarks architecture architectures
@@ -115,7 +116,10 @@ DOMAIN_WORDS: Final = _vocabulary(
     ml compute gpu gpus inference feature features representation representations
     output outputs answer answers question questions response responses
     """
-)
+DOMAIN_WORDS: Final = _vocabulary(_DOMAIN)
+# The same words as written, for telling whether a message is about research at all:
+# "trains" shares a stem with "training" but is more often about railways.
+DOMAIN_SURFACE: Final = _words(_DOMAIN)
 
 
 # Every word above as written, so "tradeof" can be corrected to "tradeoff".

@@ -26,7 +26,7 @@ from .answer import Answer, Kind
 from .index import KnowledgeIndex, Term
 from .knowledge import Knowledge
 from .language import (
-    DOMAIN_WORDS,
+    DOMAIN_SURFACE,
     IMPACT_WORDS,
     LIST_SUBJECTS,
     REQUEST_VERBS,
@@ -41,6 +41,7 @@ PAIR_BONUS: Final = 0.5
 TEXT_WEIGHT: Final = 0.4
 MAX_ALTERNATIVES: Final = 3
 KEYWORD_FIGURE: Final = 1.0
+FULL_EVIDENCE: Final = 1.5  # raw evidence at which a tension's confidence stops growing
 KNOWN_CREDIT: Final = 0.25  # a word found somewhere in the knowledge, but not for this answer
 
 
@@ -64,14 +65,15 @@ class Thresholds:
     """
 
     tension: float = 0.3
-    tension_acronym: float = 0.15
+    tension_strong: float = 0.15
     tension_coverage: float = 0.55
     goal: float = 0.45
     goal_coverage: float = 0.8
     list: float = 0.6
     unanchored_coverage: float = 0.85  # when only everyday words (aliases) matched
     context_coverage: float = 0.4  # when the question also talks about models or research
-    acronym_coverage: float = 0.25  # when a keyword was written as an acronym
+    strong_coverage: float = 0.25  # an acronym keyword or a quoted figure
+    keyword_only_coverage: float = 0.7  # a keyword alone, no goal named, no research context
     text_specific: float = 0.6
     suggestion: float = 0.15
 
@@ -93,8 +95,9 @@ class _Question:
     anchored: bool = False  # a goal name, a keyword, an acronym or a research word was seen
     context: bool = False  # a word about models or research that no alias explains
     alias_positions: set[int] = field(default_factory=set)
-    goal_positions: set[int] = field(default_factory=set)
-    acronym: bool = False  # a tension keyword written in capitals (SAE, ROME)
+    term_positions: set[int] = field(default_factory=set)
+    strong: bool = False  # a keyword written as an acronym (SAE, ROME) or a quoted figure
+    anchored_goals: set[str] = field(default_factory=set)  # named, not just hinted at
     words: list[str] = field(default_factory=list)
 
 
@@ -146,7 +149,9 @@ class Matcher:
         self._find_figures(q, question)
         self._find_text(q)
         plain = [p for p in content if p not in q.alias_positions]
-        q.context = any(stems[p] in DOMAIN_WORDS for p in content if p not in q.goal_positions)
+        # Context is a research word standing on its own: "models" in "toy models" is part of
+        # the keyword, not evidence that the message is about research.
+        q.context = any(q.words[p] in DOMAIN_SURFACE for p in content if p not in q.term_positions)
         q.anchored = q.anchored or q.context or any(stems[p] in TRADEOFF_WORDS for p in plain)
         return q
 
@@ -176,6 +181,7 @@ class Matcher:
             for tension_id in self.index.figures.get(figure, ()):
                 q.keyword_hits[tension_id].append((KEYWORD_FIGURE, ()))
                 q.anchored = True
+                q.strong = True
 
     def _find_terms(self, q: _Question, words: list[str], factors: list[float]) -> None:
         where_is: dict[str, list[int]] = defaultdict(list)
@@ -190,12 +196,12 @@ class Matcher:
             seen.add(id(term))
             if term.anchor or any(factors[p] > 1.0 or words[p] in term.name_words for p in where):
                 q.anchored = True
+                q.anchored_goals.update(term.goals)
             if term.tensions and any(factors[p] > 1.0 for p in where):
-                q.acronym = True
+                q.strong = True
             elif term.goals:
                 q.alias_positions.update(where)
-            if term.goals:
-                q.goal_positions.update(where)
+            q.term_positions.update(where)
             factor = (
                 min(factors[p] for p in where)
                 if len(where) == 1
@@ -252,7 +258,7 @@ class Matcher:
         explained = 0.0
         for p in q.content:
             s = q.stems[p]
-            if p in full or p in half or s in self.index.generic:
+            if p in full or p in half or s in self.index.generic or q.words[p] in DOMAIN_SURFACE:
                 explained += 1.0
             elif s in self.index.known:
                 explained += KNOWN_CREDIT
@@ -289,7 +295,17 @@ class Matcher:
             floor = t.tension
             if q.keyword_hits.get(best):
                 needed = self._strongest_floor(q, needed)
-                floor = t.tension_acronym if q.acronym else floor
+                inside = _positions(q.keyword_hits[best])
+                around = set().union(
+                    *(
+                        _positions(q.goal_hits.get(g, ()))
+                        for g in self.knowledge.tensions[best].goals
+                    )
+                )
+                if not q.context and not q.strong and not around - inside:
+                    # One phrase and nothing else about research ("scaling laws in biology").
+                    needed = max(needed, t.keyword_only_coverage)
+                floor = t.tension_strong if q.strong else floor
             # Two tensions equally likely: not one that "clearly fits"; offer both instead.
             tied = (
                 len(ranked) > 1
@@ -314,6 +330,8 @@ class Matcher:
             confidence, coverage = goal_scores[top]
             runner = goals[ranked_goals[1]] if len(ranked_goals) > 1 else 0.0
             needed = self._coverage_needed(q, t.goal_coverage)
+            if top not in q.anchored_goals:  # "is it honest to use chatgpt?": an alias in passing
+                needed = max(needed, t.goal_coverage)
             if runner < 0.75 * goals[top] and confidence >= t.goal and coverage >= needed:
                 return Answer(question, Kind.GOAL, confidence, goal=top)
 
@@ -355,7 +373,7 @@ class Matcher:
         for g in tension.goals:
             full |= _positions(q.goal_hits.get(g, ()))
         coverage = self._coverage(q, full, q.text_positions.get(tension_id, set()))
-        return coverage * min(1.0, raw / 2.0), coverage, specific, coverage * raw
+        return coverage * min(1.0, raw / FULL_EVIDENCE), coverage, specific, coverage * raw
 
     def _score_goal(
         self, q: _Question, goal_id: str, goals: dict[str, float]
@@ -364,8 +382,8 @@ class Matcher:
         return coverage * min(1.0, goals[goal_id]), coverage
 
     def _strongest_floor(self, q: _Question, needed: float) -> float:
-        """An acronym keyword (SAE, RLHF, ROME) is evidence enough with little around it."""
-        return min(needed, self.thresholds.acronym_coverage) if q.acronym else needed
+        """An acronym keyword (SAE, ROME) or a quoted figure is evidence enough on its own."""
+        return min(needed, self.thresholds.strong_coverage) if q.strong else needed
 
     def _names_both_goals(self, q: _Question, tension_id: str) -> bool:
         """Both goals named, one of them by a word that anchors the question in research."""

@@ -53,6 +53,8 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    if word in _DISTINCT:
+        return _DISTINCT[word]
     base = str(_stemmer.stemWord(word))
     return _SAME.get(base, base)
 
@@ -89,6 +91,10 @@ def tokenize(text: str) -> list[Token]:
     }
     words = WORD.findall(clean(text))[:MAX_TOKENS]
     return [Token(w, stem(w), w in capitals) for w in words]
+
+
+# Words the stemmer folds onto a research term they do not mean ("computer" is not compute).
+_DISTINCT: Final = {"computer": "computer", "computers": "computer"}
 
 
 def figures(text: str) -> frozenset[str]:
