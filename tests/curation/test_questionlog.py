@@ -162,6 +162,20 @@ async def test_read_only_database_degrades_to_a_warning(
         )
 
 
+async def test_a_database_that_turns_read_only_is_survived(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's own read-only refusal, which root cannot bypass (unlike chmod)."""
+    qlog = await QuestionLog.open(tmp_path / "q.sqlite3", retention_days=30)
+    assert qlog.db is not None
+    await qlog.db.execute("PRAGMA query_only = ON")
+    qlog.record(entry(qlog, "asked while read-only"))
+    await qlog.flush()
+    assert qlog.dropped == 1
+    assert any("readonly" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    await qlog.close()
+
+
 async def test_write_failures_at_run_time_are_logged_and_survived(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

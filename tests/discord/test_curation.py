@@ -111,6 +111,32 @@ async def test_the_bot_answers_when_the_database_cannot_be_opened(harness: Harne
     assert "question log is off or unavailable" in stats.response["embeds"][0]["description"]
 
 
+async def test_the_bot_answers_when_the_database_goes_read_only(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    questions = harness.bot.questions  # type: ignore[union-attr]
+    assert questions is not None
+    assert questions.db is not None
+    await questions.db.execute("PRAGMA query_only = ON")
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(fake.person("hana"), "does unlearning hurt capability?", mention_bot=True)
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == "Unlearning vs Capability"
+    await questions.flush()
+    assert any("could not write the question log" in r.getMessage() for r in caplog.records)
+    await fake.say(fake.person("hana"), "is interpretability expensive?", mention_bot=True)
+    nxt = await fake.next_message(before + 1)
+    assert nxt["embeds"][0]["title"] == "Interpretability vs Efficiency"
+
+
+async def test_a_missing_folder_is_created(harness: Harness) -> None:
+    path = harness.settings.question_log_path
+    assert path is not None
+    assert path.parent.name == "data"  # did not exist before the bot started
+    assert path.exists()
+
+
 async def test_cli_stats_reads_the_same_log(harness: Harness) -> None:
     fake = harness.fake
     await fake.slash(fake.person("gil"), "ask", {"question": "what about robustness?"})
