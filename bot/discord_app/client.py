@@ -43,6 +43,8 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
             text = str(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "This command works in a server, not in DMs."
+        elif isinstance(error, app_commands.CommandNotFound):
+            text = "That command is no longer available (the knowledge changed). Try /help."
         else:
             log.exception(
                 "command /%s failed",
@@ -94,8 +96,17 @@ class TensionBot(commands.Bot):
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
 
     async def sync_commands(self) -> bool:
+        """Register changed commands; a failure is logged, never fatal.
+
+        Questions by mention and DM work without slash commands, and Discord keeps the
+        previously registered ones, so a bot that cannot sync should still serve.
+        """
         assert self.application_id is not None, "known after login"
-        return await sync_if_changed(self.tree, self.application_id, self.settings.dev_guild_id)
+        try:
+            return await sync_if_changed(self.tree, self.application_id, self.settings.dev_guild_id)
+        except discord.HTTPException as exc:
+            log.error("could not register slash commands: %s %s", exc.status, exc.text[:200])
+            return False
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: questions are handled by the questions extension."""

@@ -70,10 +70,16 @@ async def sync_if_changed(
         tree.clear_commands(guild=guild)
         tree.copy_global_to(guild=guild)
         local = [c.to_dict(tree) for c in tree.get_commands(guild=guild)]
-        remote = await tree.client.http.get_guild_commands(application_id, guild.id)
     else:
         local = [c.to_dict(tree) for c in tree.get_commands()]
-        remote = await tree.client.http.get_global_commands(application_id)
+    try:
+        if guild is not None:
+            remote = await tree.client.http.get_guild_commands(application_id, guild.id)
+        else:
+            remote = await tree.client.http.get_global_commands(application_id)
+    except discord.HTTPException as exc:  # cannot compare: register, to be sure they exist
+        log.warning("could not fetch registered commands (%s); syncing", exc.status)
+        remote = []
     if _canonical(local) == _canonical(list(remote)):
         log.info("slash commands unchanged (%d); not syncing", len(local))
         return False

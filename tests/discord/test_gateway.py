@@ -182,3 +182,24 @@ async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
     assert process.returncode == 1
     assert "tensions/a.yaml:1: file is empty" in err.decode()
     assert "tensions/b.yaml:" in err.decode()
+
+
+async def test_a_failed_command_sync_does_not_stop_the_bot(fake: FakeDiscord, knowledge_copy: Path) -> None:
+    fake.fail("GET", r"/applications/\d+/commands", 404, times=1)  # cannot compare: syncs
+    fake.fail("PUT", r"/applications/\d+/commands", 403, times=1)  # and cannot register
+    running = Harness(fake, bot_settings(knowledge_copy))
+    await running.start()
+    try:
+        before = len(fake.sent)
+        await fake.say(fake.person("quin"), "does unlearning hurt capability?", mention_bot=True)
+        reply = await fake.next_message(before)
+        assert reply["embeds"][0]["title"] == "Unlearning vs Capability"
+    finally:
+        await running.stop()
+
+
+async def test_a_command_that_no_longer_exists_gets_a_clear_reply(harness: Harness) -> None:
+    fake = harness.fake
+    done = await fake.slash(fake.person("rae"), "robustness")  # never registered by this bot
+    assert done.ephemeral
+    assert "no longer available" in done.response["embeds"][0]["description"]
