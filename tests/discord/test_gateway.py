@@ -184,7 +184,9 @@ async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
     assert "tensions/b.yaml:" in err.decode()
 
 
-async def test_a_failed_command_sync_does_not_stop_the_bot(fake: FakeDiscord, knowledge_copy: Path) -> None:
+async def test_a_failed_command_sync_does_not_stop_the_bot(
+    fake: FakeDiscord, knowledge_copy: Path
+) -> None:
     fake.fail("GET", r"/applications/\d+/commands", 404, times=1)  # cannot compare: syncs
     fake.fail("PUT", r"/applications/\d+/commands", 403, times=1)  # and cannot register
     running = Harness(fake, bot_settings(knowledge_copy))
