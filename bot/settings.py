@@ -14,7 +14,9 @@ from typing import Annotated, Final, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-TOKEN_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+# A bot token is three dot-separated parts of URL-safe base64. Anything else (a "Bot "
+# prefix, quotes, a client secret pasted by mistake) can never log in.
+TOKEN_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
 def bundled_knowledge_dir() -> Path:
@@ -73,7 +75,8 @@ class Settings(BaseSettings):
             return None
         if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError(
-                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts)"
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts, "
+                "without a 'Bot ' prefix)"
             )
         return SecretStr(value.get_secret_value().strip())
 

@@ -9,6 +9,7 @@ import signal
 import sys
 from typing import Any
 
+import aiohttp
 import discord
 
 from ..core.store import KnowledgeStore
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_KNOWLEDGE = 1
 EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 3
 
 
 def run(settings: Settings, **options: Any) -> int:
@@ -72,6 +74,12 @@ async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> in
         except discord.LoginFailure:
             print("tensionbot: Discord rejected the token (DISCORD_TOKEN).", file=sys.stderr)
             return EXIT_CONFIG
+        except (OSError, aiohttp.ClientError, discord.HTTPException) as exc:
+            reason = getattr(exc, "status", None) or type(exc).__name__
+            print(
+                f"tensionbot: cannot reach Discord ({reason}); is the network up?", file=sys.stderr
+            )
+            return EXIT_UNREACHABLE
         except discord.PrivilegedIntentsRequired:
             print(
                 "tensionbot: enable the Message Content intent for this bot in the Discord "

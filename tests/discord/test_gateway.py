@@ -205,3 +205,29 @@ async def test_a_command_that_no_longer_exists_gets_a_clear_reply(harness: Harne
     done = await fake.slash(fake.person("rae"), "robustness")  # never registered by this bot
     assert done.ephemeral
     assert "no longer available" in done.response["embeds"][0]["description"]
+
+
+async def test_unreachable_discord_is_one_line_and_exit_3(knowledge_copy: Path) -> None:
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        "TENSIONBOT_KNOWLEDGE_DIR": str(knowledge_copy),
+        "TENSIONBOT_QUESTION_LOG_PATH": "",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakediscord.launch",
+        "http://127.0.0.1:9/api/v10",
+        "ws://127.0.0.1:9/gateway",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 3
+    assert "cannot reach Discord" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert TOKEN not in err.decode()

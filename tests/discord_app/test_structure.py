@@ -68,7 +68,7 @@ def test_settings_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_settings_errors_never_show_the_value() -> None:
-    secret = "abc.def.this-is-a-secret-that-must-not-leak"
+    secret = "Bot abc.def.this-is-a-secret-that-must-not-leak"
     with pytest.raises(ValidationError) as caught:
         Settings(_env_file=None, DISCORD_TOKEN=secret)  # type: ignore[call-arg]
     text = describe_settings_error(caught.value)
