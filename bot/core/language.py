@@ -44,15 +44,15 @@ STOPWORDS: Final = _words(
     can could cant couldnt will would wont wouldnt shall should shouldnt may might must
     get gets got getting make makes made making go goes going went gone take takes took
     say says said tell explain describe show give know think mean means meant want need
-    really actually basically generally usually typically often always sometimes
-    is it possible way ways thing things something anything stuff kind sort
+    actually basically generally usually typically often always sometimes
+    possible way ways thing things something anything stuff kind sort
     please pls plz thanks thank hey yo bot tensionbot guys folks someone anyone everyone
-    like just well ok okay yes yeah no not nope sure
+    like well ok okay yes yeah no not nope sure
     one two three first second new same other another such own
     per via vs versus between among against
     use used using try trying context sense regard regarding terms
-    happen happens happened thing things stuff today now currently lately
-    fundamentally inherently basically really actually truly simply exactly kinda
+    happen happens happened today now currently lately
+    fundamentally inherently truly simply exactly kinda
     hi hello hiya im ive id youre reading read wondering wondered wonder towards toward
     enough level match deal thoughts thought opinion opinions good bad last part parts whole rest
     involving involve involves involved concerning around

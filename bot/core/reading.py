@@ -106,10 +106,9 @@ def read(index: KnowledgeIndex, question: str) -> Reading | None:
         s, factor = token.stem, 1.0
         if index.needs_correction(token.word, s):
             negated = _negated(token.word)
-            corrected = index.correct(token.word)
             if negated in index.term_stems:  # "uninterpretable" is about interpretability
                 s = negated
-            elif corrected is not None:
+            elif (corrected := index.correct(token.word)) is not None:
                 s, factor = corrected, FUZZY_FACTOR
         if token.acronym:
             factor *= ACRONYM_FACTOR

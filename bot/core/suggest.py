@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz, process
 
 from . import limits
 from .answer import Answer, Kind
 from .formatting import clip
-from .schema import Tension
+from .knowledge import Knowledge
 from .store import Snapshot
 
 
@@ -26,17 +28,18 @@ def complete(
     if not typed:
         ids = list(knowledge.tensions)[:limit]
     else:
+        names, haystack = _searchable(knowledge)
         # What people type first: the start of a title, an id, a goal or a keyword.
-        ids = [t.id for t in knowledge.tensions.values() if _starts(typed, t)]
+        ids = [
+            tension_id
+            for tension_id, words in names.items()
+            if any(w.startswith(typed) or f" {typed}" in w for w in words)
+        ]
         answer = snapshot.matcher.match(typed)
         if answer.kind is Kind.TENSION and answer.tension:
             ids += [answer.tension, *answer.alternatives]
         elif answer.kind is Kind.GOAL and answer.goal:
             ids += [t.id for t in knowledge.tensions_of(answer.goal)]
-        haystack = {
-            t.id: " ".join([t.title, t.id, *t.keywords]).lower()
-            for t in knowledge.tensions.values()
-        }
         for _, _, tension_id in process.extract(
             typed, haystack, scorer=fuzz.WRatio, limit=limit, score_cutoff=50
         ):
@@ -54,9 +57,19 @@ def complete(
     return out
 
 
-def _starts(typed: str, tension: Tension) -> bool:
-    words = [tension.title.lower(), tension.id, *tension.goals, *tension.keywords]
-    return any(w.startswith(typed) or f" {typed}" in w for w in words)
+@lru_cache(maxsize=4)
+def _searchable(knowledge: Knowledge) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Per tension: the names people start typing, and one string to fuzzy-match.
+
+    Built once per knowledge version (a Knowledge never changes), not on every keystroke.
+    """
+    names = {
+        t.id: [t.title.lower(), t.id, *t.goals, *t.keywords] for t in knowledge.tensions.values()
+    }
+    haystack = {
+        t.id: " ".join([t.title, t.id, *t.keywords]).lower() for t in knowledge.tensions.values()
+    }
+    return names, haystack
 
 
 def narrow(snapshot: Snapshot, goal_id: str, question: str) -> Answer:
@@ -94,8 +107,8 @@ def resolve_tension(snapshot: Snapshot, name: str) -> Answer:
     name = name.strip()
     if name in snapshot.knowledge.tensions:
         return _tension_answer(snapshot, name)
-    choices = complete(snapshot, name, limit=3)
     answer = snapshot.matcher.match(name)
     if answer.kind is Kind.TENSION and answer.tension:
         return answer
+    choices = complete(snapshot, name, limit=3)
     return Answer(name, Kind.NONE, 0.0, alternatives=tuple(tension_id for _, tension_id in choices))

@@ -122,11 +122,6 @@ def figure_phrases(text: str) -> list[str]:
     return seen
 
 
-def term_stems(text: str) -> tuple[str, ...]:
-    """The stems of a knowledge term (alias, keyword, name)."""
-    return tuple(stem(w) for w in WORD.findall(clean(text)))
-
-
 _QUESTION_START = frozenset(
     "what whats why how hows when where which who whom whose is are was were do does did "
     "can could would should will shall may might must has have had isnt arent doesnt dont "
