@@ -194,3 +194,46 @@ def test_chat_answers_until_quit(bundled_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("Goal tension") == 1
     assert "Goal tensions" not in done.stdout  # nothing after quit
+
+
+def test_stats_text_names_tensions_from_the_configured_knowledge(
+    capsys: pytest.CaptureFixture[str],
+    knowledge_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import time
+
+    from bot.curation.questionlog import Entry, QuestionLog
+
+    async def log_one() -> None:
+        qlog = await QuestionLog.open(tmp_path / "q.sqlite3", retention_days=30)
+        qlog.record(
+            Entry(
+                qlog.new_id(),
+                time.time(),
+                1,
+                2,
+                "slash",
+                "is it expensive?",
+                "tension",
+                "interpretability-vs-efficiency",
+                None,
+                0.9,
+                True,
+                "v1",
+            )
+        )
+        await qlog.close()
+
+    asyncio.run(log_one())
+    path = knowledge_copy / "tensions" / "interpretability-vs-efficiency.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("title: Interpretability vs Efficiency", "title: Renamed"),
+        "utf-8",
+    )
+    monkeypatch.setenv("TENSIONBOT_KNOWLEDGE_DIR", str(knowledge_copy))
+    code, out, _ = run(capsys, "stats", "--db", str(tmp_path / "q.sqlite3"))
+    assert code == 0
+    assert "1 · Renamed" in out

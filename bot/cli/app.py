@@ -157,7 +157,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return print_stats(path, args.days, as_json=args.json, knowledge_dir=args.knowledge)
+    # Titles make the text report readable; the knowledge is the same one every command uses.
+    knowledge = None if args.json else _load(args.knowledge)[0].knowledge
+    return print_stats(path, args.days, as_json=args.json, knowledge=knowledge)
 
 
 def cmd_health(args: argparse.Namespace) -> int:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from ..core.loader import load_knowledge
+from ..core.knowledge import Knowledge
 from ..curation.stats import Report, answer_titles, build_report, report_card
-from ..settings import bundled_knowledge_dir
 from .terminal import card_text
 
 
@@ -20,7 +19,7 @@ async def _read(path: Path, days: int) -> Report:
         return await build_report(db, days=days)
 
 
-def print_stats(path: Path, days: int, *, as_json: bool, knowledge_dir: Path | None) -> int:
+def print_stats(path: Path, days: int, *, as_json: bool, knowledge: Knowledge | None) -> int:
     if not path.is_file():
         print(f"tensionbot: no question log at {path} yet", file=sys.stderr)
         return 1
@@ -32,7 +31,6 @@ def print_stats(path: Path, days: int, *, as_json: bool, knowledge_dir: Path | N
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
-    knowledge = load_knowledge(knowledge_dir or bundled_knowledge_dir()).knowledge
     titles = answer_titles(knowledge) if knowledge is not None else {}
     print(card_text(report_card(report, titles)))
     return 0
