@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def view_for(card: Card, question_id: int | None = None) -> discord.ui.View | None:
-    return links_view(card.links, question_id=question_id)
-
-
 def record_question(
     bot: TensionBot,
     route: str,
@@ -124,7 +120,7 @@ async def reply_to_message(
             log_answer(route, answer, started, repeated=True)
             return
     card = answer_card(bot.store.snapshot.knowledge, answer)
-    view = view_for(card, question_id)
+    view = links_view(card.links, question_id=question_id)
     sent = await _send_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
         return
@@ -183,7 +179,7 @@ async def respond_to_interaction(
             channel_id=interaction.channel_id,
         )
     if answer.kind is Kind.NONE:
-        view = view_for(card)
+        view = links_view(card.links)
         await interaction.response.send_message(
             embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
@@ -198,7 +194,7 @@ async def respond_to_interaction(
         )
         log_answer(route, answer, started, repeated=True)
         return
-    view = view_for(card, question_id)
+    view = links_view(card.links, question_id=question_id)
     embed = to_embed(card)
     if file is not None:
         embed.set_image(url=f"attachment://{file.filename}")

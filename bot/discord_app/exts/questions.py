@@ -14,9 +14,10 @@ from discord.ext import commands
 from ...core.policy import answer_unprompted
 from ...core.render import answer_card, list_card
 from ...core.text import reads_as_question
-from ..answering import record_question, reply_to_message, respond_to_interaction, view_for
+from ..answering import record_question, reply_to_message, respond_to_interaction
 from ..client import TensionBot
 from ..embeds import to_embed
+from ..views import links_view
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class Questions(commands.Cog):
         if not text:
             if route != "channel":  # a bare mention: say what the bot does
                 card = list_card(snapshot.knowledge)
-                view = view_for(card)
+                view = links_view(card.links)
                 sent = await message.reply(
                     content=HOW_TO_ASK,
                     embed=to_embed(card),
