@@ -24,6 +24,7 @@ async def test_mention_answers_with_the_tension(harness: Harness) -> None:
     asked = await fake.say(alice, "does running an SAE slow inference down?", mention_bot=True)
     reply = await fake.next_message(before)
     assert reply["replied_to"] == asked
+    assert reply["channel_id"] == str(p.GENERAL_ID)
     embed = reply["embeds"][0]
     assert embed["title"] == "Interpretability vs Efficiency"
     assert embed["description"].startswith("Making models interpretable often requires")

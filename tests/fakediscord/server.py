@@ -487,26 +487,35 @@ class FakeDiscord:
             stored["guild_id"] = str(scope)
         return stored
 
+    def _bot_message(self, channel_id: int, body: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """A message the bot sent, as Discord stores it (and as tests then inspect it)."""
+        message = p.message(
+            channel_id=channel_id,
+            author=p.BOT_USER,
+            content=body.get("content") or "",
+            embeds=body.get("embeds") or [],
+            components=body.get("components") or [],
+            flags=body.get("flags", 0),
+            **extra,
+        )
+        message["allowed_mentions"] = body.get("allowed_mentions")
+        self.messages[int(message["id"])] = message
+        return message
+
     def _create_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
         errors = message_errors(body)
         if errors:
             return self._invalid(f"/channels/{channel_id}/messages", errors)
         reference = body.get("message_reference")
-        data = p.message(
-            channel_id=channel_id,
-            author=p.BOT_USER,
-            content=body.get("content") or "",
+        data = self._bot_message(
+            channel_id,
+            body,
             guild_id=None if channel_id == p.DM_CHANNEL_ID else p.GUILD_ID,
-            embeds=body.get("embeds") or [],
-            components=body.get("components") or [],
             reference=reference,
-            flags=body.get("flags", 0),
         )
-        data["allowed_mentions"] = body.get("allowed_mentions")
         data["sent_at"] = time.perf_counter()
         if reference:
             data["replied_to"] = int(reference["message_id"])
-        self.messages[int(data["id"])] = data
         self.sent.append(data)
         return self._json(
             {
@@ -528,13 +537,9 @@ class FakeDiscord:
         kind = body.get("type")
         if kind in (4, 5):  # a message, or "thinking" that a follow-up will complete
             data = body.get("data") or {}
-            message = p.message(
-                channel_id=int(interaction.payload["channel_id"]),
-                author=p.BOT_USER,
-                content=data.get("content") or "",
-                embeds=data.get("embeds") or [],
-                components=data.get("components") or [],
-                flags=data.get("flags", 0),
+            message = self._bot_message(
+                int(interaction.payload["channel_id"]),
+                data,
                 interaction_metadata={
                     "id": str(interaction_id),
                     "type": interaction.payload["type"],
@@ -543,9 +548,7 @@ class FakeDiscord:
                     "authorizing_integration_owners": {},
                 },
             )
-            message["allowed_mentions"] = data.get("allowed_mentions")
             interaction.original = message
-            self.messages[int(message["id"])] = message
             response["response_message_id"] = message["id"]
             response["response_message_loading"] = kind == 5
             response["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
@@ -561,17 +564,8 @@ class FakeDiscord:
             errors = message_errors(body)
             if errors:
                 return self._invalid("followup", errors)
-            message = p.message(
-                channel_id=int(interaction.payload["channel_id"]),
-                author=p.BOT_USER,
-                content=body.get("content") or "",
-                embeds=body.get("embeds") or [],
-                components=body.get("components") or [],
-                flags=body.get("flags", 0),
-            )
-            message["allowed_mentions"] = body.get("allowed_mentions")
+            message = self._bot_message(int(interaction.payload["channel_id"]), body)
             interaction.followups.append(message)
-            self.messages[int(message["id"])] = message
             interaction.answered.set()
             return self._json(message)
         target = (
