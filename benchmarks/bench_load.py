@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core.loader import load_knowledge
+from bot.core.knowledge.loader import load_knowledge
 from bot.settings import bundled_knowledge_dir
 
 from .synthetic import write_folder

@@ -27,10 +27,10 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answer import Kind
-from bot.core.knowledge import Knowledge
-from bot.core.loader import load_or_raise
-from bot.core.matcher import Matcher
+from bot.core.knowledge.loader import load_or_raise
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.answer import Kind
+from bot.core.matching.matcher import Matcher
 from bot.settings import bundled_knowledge_dir
 
 from . import synthetic

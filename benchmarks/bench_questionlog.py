@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core.answer import Answer, Kind
+from bot.core.matching.answer import Answer, Kind
 from bot.curation.questionlog import Entry, QuestionLog
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.answer import Answer, Kind
+from bot.core.matching.answer import Answer, Kind
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from bot.core.knowledge import Knowledge
-from bot.core.schema import Goal, Tension
+from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.schema import Goal, Tension
 
 _ONSETS = [
     "b",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import Knowledge
-from bot.core.loader import load_or_raise
+from bot.core.knowledge.loader import load_or_raise
+from bot.core.knowledge.model import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "knowledge"

@@ -15,11 +15,12 @@ from pathlib import Path
 from pydantic import ValidationError
 from rapidfuzz import process
 
+from bot.core.knowledge.loader import LoadResult, load_knowledge
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.matcher import Matcher
+from bot.core.rendering.render import goal_card, tension_card
+
 from .. import __version__
-from ..core.knowledge import Knowledge
-from ..core.loader import LoadResult, load_knowledge
-from ..core.matcher import Matcher
-from ..core.render import goal_card, tension_card
 from ..settings import Settings, describe_settings_error
 from .asking import answer_json, answer_text, chat, questions_from
 from .terminal import card_text

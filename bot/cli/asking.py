@@ -11,9 +11,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from ..core.knowledge import Knowledge
-from ..core.matcher import Matcher
-from ..core.render import answer_card
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.matcher import Matcher
+from bot.core.rendering.render import answer_card
+
 from .terminal import card_text
 
 QUIT_WORDS = frozenset({"quit", "exit", ":q", "bye"})

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from ..core.knowledge import Knowledge
+from bot.core.knowledge.model import Knowledge
+
 from ..curation.stats import Report, answer_titles, build_report, report_card
 from .terminal import card_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..core.cards import Card
+from bot.core.rendering.cards import Card
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)]+)\)")

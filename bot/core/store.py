@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .knowledge import Knowledge, KnowledgeDiff, diff
-from .loader import load_knowledge
-from .matcher import Matcher
-from .problems import Problem
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.model import Knowledge, KnowledgeDiff, diff
+from bot.core.knowledge.problems import Problem
+from bot.core.matching.matcher import Matcher
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,11 +14,11 @@ from typing import Any, Final
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from ..core import limits
-from ..core.cards import Card, CardField, fit
-from ..core.formatting import clip
-from ..core.knowledge import Knowledge
-from ..core.text import clean
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.text import clean
+from bot.core.rendering import limits
+from bot.core.rendering.cards import Card, CardField, fit
+from bot.core.rendering.formatting import clip
 
 GROUP_SIMILARITY: Final = 85.0
 MAX_UNANSWERED_SCANNED: Final = 5000

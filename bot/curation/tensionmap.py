@@ -17,8 +17,8 @@ from typing import Final
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..core.knowledge import Knowledge
-from ..core.text import figure_phrases
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.text import figure_phrases
 
 WIDTH: Final = 1200
 HEIGHT: Final = 900

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from ..core.answer import Answer, Kind
-from ..core.cards import Card
-from ..core.policy import answer_key
-from ..core.render import answer_card
+from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.policy import answer_key
+from bot.core.rendering.cards import Card
+from bot.core.rendering.render import answer_card
+
 from ..curation.questionlog import Entry
 from .embeds import notice, to_embed
 from .views import links_view

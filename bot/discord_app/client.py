@@ -13,8 +13,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..core.store import KnowledgeStore
-from ..core.throttle import RepeatGuard, UserCooldown
+from bot.core.store import KnowledgeStore
+from bot.core.throttle import RepeatGuard, UserCooldown
+
 from ..curation.questionlog import QuestionLog
 from ..settings import Settings
 from .checks import NotModerator

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from ..core import limits
-from ..core.cards import Card
+from bot.core.rendering import limits
+from bot.core.rendering.cards import Card
 
 
 def to_embed(card: Card) -> discord.Embed:

@@ -12,7 +12,8 @@ from typing import Any
 import aiohttp
 import discord
 
-from ..core.store import KnowledgeStore
+from bot.core.store import KnowledgeStore
+
 from ..settings import Settings
 from .client import TensionBot
 from .logs import setup_logging

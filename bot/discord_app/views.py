@@ -20,9 +20,10 @@ from typing import Any
 
 import discord
 
-from ..core import limits
-from ..core.cards import Link
-from ..core.render import target_card
+from bot.core.rendering import limits
+from bot.core.rendering.cards import Link
+from bot.core.rendering.render import target_card
+
 from .embeds import notice, to_embed
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.core.knowledge import Knowledge
-from bot.core.loader import load_knowledge
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.model import Knowledge
 from tests.conftest import BUNDLED, DATA
 
 GOAL_IDS = ["interpretability", "efficiency", "capability", "calibration", "unlearning"]

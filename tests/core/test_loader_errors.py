@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import KnowledgeError, load_knowledge, load_or_raise
+from bot.core.knowledge.loader import KnowledgeError, load_knowledge, load_or_raise
 
 Write = Callable[[str, str], Path]
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from benchmarks import synthetic
 from benchmarks.questions import Labelled, load_all
-from bot.core import index as index_module
-from bot.core.answer import Kind
-from bot.core.knowledge import Knowledge
-from bot.core.matcher import Matcher
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching import index as index_module
+from bot.core.matching.answer import Kind
+from bot.core.matching.matcher import Matcher
 
 ALL = load_all()
 TARGETS = {Kind.TENSION: 0.95, Kind.GOAL: 0.90, Kind.LIST: 0.90, Kind.NONE: 0.95}
@@ -197,7 +197,7 @@ _cache: list[Matcher] = []
 
 def _shared() -> Matcher:
     if not _cache:
-        from bot.core.loader import load_or_raise
+        from bot.core.knowledge.loader import load_or_raise
         from tests.conftest import BUNDLED
 
         _cache.append(Matcher(load_or_raise(BUNDLED)))

@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import synthetic
-from bot.core import limits
-from bot.core.cards import Card, CardField, fit
-from bot.core.knowledge import Knowledge
-from bot.core.render import goal_card, list_card, tension_card
-from bot.core.schema import MAX_READING, MAX_RESEARCH, Goal, Reading, Tension
+from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.schema import MAX_READING, MAX_RESEARCH, Goal, Reading, Tension
+from bot.core.rendering import limits
+from bot.core.rendering.cards import Card, CardField, fit
+from bot.core.rendering.render import goal_card, list_card, tension_card
 
 
 def assert_within_limits(card: Card) -> None:

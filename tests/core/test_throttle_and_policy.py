@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.answer import Answer, Kind
-from bot.core.policy import answer_key, answer_unprompted
+from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.policy import answer_key, answer_unprompted
 from bot.core.throttle import RepeatGuard, UserCooldown
 
 

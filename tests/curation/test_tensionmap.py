@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.core.knowledge import Knowledge
-from bot.core.loader import load_or_raise
+from bot.core.knowledge.loader import load_or_raise
+from bot.core.knowledge.model import Knowledge
 from bot.curation.tensionmap import HEIGHT, WIDTH, render
 
 

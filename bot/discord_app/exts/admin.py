@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core import limits
-from ...core.formatting import clip
+from ...core.rendering import limits
+from ...core.rendering.formatting import clip
 from ...core.store import ReloadOutcome
 from ...curation.stats import answer_titles, build_report, report_card
 from ..checks import moderator_only

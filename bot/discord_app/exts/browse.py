@@ -12,10 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.answer import Answer, Kind
-from ...core.knowledge import Knowledge
-from ...core.render import answer_card, list_card
-from ...core.suggest import complete, resolve_tension
+from ...core.knowledge.model import Knowledge
+from ...core.matching.answer import Answer, Kind
+from ...core.matching.suggest import complete, resolve_tension
+from ...core.rendering.render import answer_card, list_card
 from ..answering import respond_to_interaction
 from ..client import TensionBot
 

@@ -14,10 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core import limits
-from ...core.knowledge import Knowledge
-from ...core.render import answer_card
-from ...core.suggest import narrow
+from ...core.knowledge.model import Knowledge
+from ...core.matching.suggest import narrow
+from ...core.rendering import limits
+from ...core.rendering.render import answer_card
 from ..answering import respond_to_interaction
 from ..client import TensionBot
 

@@ -11,9 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.policy import answer_unprompted
-from ...core.render import answer_card, list_card
-from ...core.text import reads_as_question
+from ...core.matching.policy import answer_unprompted
+from ...core.matching.text import reads_as_question
+from ...core.rendering.render import answer_card, list_card
 from ..answering import record_question, reply_to_message, respond_to_interaction
 from ..client import TensionBot
 from ..embeds import to_embed

@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from .answer import Answer, Kind
-from .index import KnowledgeIndex
-from .knowledge import Knowledge
-from .language import IMPACT_WORDS, LIST_SUBJECTS, TRADEOFF_WORDS
-from .reading import Reading, combine, positions, read
-from .text import stem
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.index import KnowledgeIndex
+from bot.core.matching.language import IMPACT_WORDS, LIST_SUBJECTS, TRADEOFF_WORDS
+from bot.core.matching.reading import Reading, combine, positions, read
+from bot.core.matching.text import stem
 
 PAIR_BONUS: Final = 0.5
 MAX_ALTERNATIVES: Final = 3

@@ -6,11 +6,11 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from . import limits
-from .answer import Answer, Kind
-from .formatting import clip
-from .knowledge import Knowledge
-from .store import Snapshot
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.answer import Answer, Kind
+from bot.core.rendering import limits
+from bot.core.rendering.formatting import clip
+from bot.core.store import Snapshot
 
 
 def complete(

@@ -21,12 +21,12 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import limits
-from .explain import did_you_mean, explain
-from .knowledge import Knowledge
-from .problems import Problem, format_path
-from .schema import Goal, GoalsFile, Tension
-from .yamlfile import YamlDoc, read_yaml
+from bot.core.knowledge.explain import did_you_mean, explain
+from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.problems import Problem, format_path
+from bot.core.knowledge.schema import Goal, GoalsFile, Tension
+from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
+from bot.core.rendering import limits
 
 GOALS_FILE: Final = "goals.yaml"
 TENSIONS_DIR: Final = "tensions"

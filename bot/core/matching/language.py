@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .text import stem
+from bot.core.matching.text import stem
 
 
 def _stems(words: str) -> frozenset[str]:

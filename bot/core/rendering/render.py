@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from . import limits
-from .answer import Answer, Kind
-from .cards import Card, CardField, Link, fit
-from .formatting import bullets, clip, first_sentence, reading_block
-from .knowledge import Knowledge
-from .schema import Tension
+from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.schema import Tension
+from bot.core.matching.answer import Answer, Kind
+from bot.core.rendering import limits
+from bot.core.rendering.cards import Card, CardField, Link, fit
+from bot.core.rendering.formatting import bullets, clip, first_sentence, reading_block
 
 TENSION_AUTHOR = "Goal tension"
 NEUTRAL_COLOUR = 0x5865F2

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import limits
-from .formatting import ELLIPSIS, clip
+from bot.core.rendering import limits
+from bot.core.rendering.formatting import ELLIPSIS, clip
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from .schema import Goal, Tension
+from bot.core.knowledge.schema import Goal, Tension
 
 
 def _pair_key(a: str, b: str) -> frozenset[str]:

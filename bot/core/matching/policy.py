@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from .answer import Answer, Kind
-from .text import reads_as_question
+from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.text import reads_as_question
 
 CHANNEL_MIN_SCORE: Final = {Kind.TENSION: 0.6, Kind.GOAL: 0.75, Kind.LIST: 0.9}
 

@@ -16,9 +16,15 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .knowledge import Knowledge
-from .language import DOMAIN_WORDS, LIST_WORDS, STOPWORDS, SURFACE_WORDS, TRADEOFF_WORDS
-from .text import WORD, clean, figures, stem
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching.language import (
+    DOMAIN_WORDS,
+    LIST_WORDS,
+    STOPWORDS,
+    SURFACE_WORDS,
+    TRADEOFF_WORDS,
+)
+from bot.core.matching.text import WORD, clean, figures, stem
 
 NAME_WEIGHT: Final = 1.0
 ALIAS_WEIGHT: Final = 0.7

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import yaml
 
-from .problems import Problem
+from bot.core.knowledge.problems import Problem
 
 MAX_FILE_BYTES: Final = 256 * 1024
 
