@@ -18,6 +18,7 @@ class Labelled:
     kind: Kind
     target: str | None  # tension id for tension, goal id for goal
     source: str  # which set
+    near_miss: bool = False  # a ``none`` that looks close: chatter naming a goal, another sense
 
     def judge(self, answer: Answer) -> bool:
         if answer.kind != self.kind:
@@ -38,6 +39,7 @@ def load_set(path: Path) -> list[Labelled]:
         out += [Labelled(q, Kind.GOAL, goal_id, path.stem) for q in questions]
     out += [Labelled(q, Kind.LIST, None, path.stem) for q in data.get("list") or []]
     out += [Labelled(q, Kind.NONE, None, path.stem) for q in data.get("none") or []]
+    out += [Labelled(q, Kind.NONE, None, path.stem, True) for q in data.get("near_miss") or []]
     return out
 
 

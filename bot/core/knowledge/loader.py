@@ -5,6 +5,8 @@ The folder layout is fixed so that nothing is read by accident::
     knowledge/
       goals.yaml            the goals (a list under ``goals:``)
       tensions/<id>.yaml    one tension per file
+      overview.yaml         optional: example questions asking for the whole list
+      not-answered.yaml     optional: example messages the bot must not answer
       README.md             optional notes for moderators, not read
 
 All problems are collected in one pass, each with file, line and field, because a
@@ -24,12 +26,14 @@ from pydantic import BaseModel, ValidationError
 from bot.core.knowledge.explain import did_you_mean, explain
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.problems import Problem, format_path
-from bot.core.knowledge.schema import Goal, GoalsFile, Tension
+from bot.core.knowledge.schema import ExamplesFile, Goal, GoalsFile, Tension
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
 from bot.core.rendering import limits
 
 GOALS_FILE: Final = "goals.yaml"
 TENSIONS_DIR: Final = "tensions"
+OVERVIEW_FILE: Final = "overview.yaml"
+NOT_ANSWERED_FILE: Final = "not-answered.yaml"
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 MAX_FILES: Final = 20_000
 
@@ -89,10 +93,13 @@ def load_knowledge(root: str | Path) -> LoadResult:
 
     goals = _load_goals(c, root / GOALS_FILE)
     tensions = _load_tensions(c, root / TENSIONS_DIR)
+    overview = _load_examples(c, root / OVERVIEW_FILE)
+    not_answered = _load_examples(c, root / NOT_ANSWERED_FILE)
     _check_root_entries(c, root)
 
     goal_ids = {goal.id for goal, _ in goals}
     _check_references(c, tensions, goal_ids)
+    _check_examples(c, goals, tensions, overview, not_answered)
 
     if c.problems:
         return LoadResult(None, tuple(c.problems), tuple(c.warnings))
@@ -100,6 +107,8 @@ def load_knowledge(root: str | Path) -> LoadResult:
     knowledge = Knowledge.build(
         [g for g, _ in goals],
         [t for t, _ in tensions],
+        overview_examples=overview[0].examples if overview else (),
+        not_answered=not_answered[0].examples if not_answered else (),
         fingerprint=c.digest.hexdigest()[:12],
         source=shown,
     )
@@ -122,7 +131,7 @@ def _check_root_entries(c: _Collector, root: Path) -> None:
         name = entry.name
         if (
             name.startswith(".")
-            or name in (GOALS_FILE, TENSIONS_DIR)
+            or name in (GOALS_FILE, TENSIONS_DIR, OVERVIEW_FILE, NOT_ANSWERED_FILE)
             or name.lower().startswith("readme")
         ):
             continue
@@ -131,7 +140,8 @@ def _check_root_entries(c: _Collector, root: Path) -> None:
             None,
             "",
             f"unexpected {'folder' if entry.is_dir() else 'file'}: the folder holds "
-            f"{GOALS_FILE}, {TENSIONS_DIR}/<id>.yaml and an optional README only",
+            f"{GOALS_FILE}, {TENSIONS_DIR}/<id>.yaml, and optionally {OVERVIEW_FILE}, "
+            f"{NOT_ANSWERED_FILE} and a README",
         )
 
 
@@ -202,6 +212,16 @@ def _load_goals(c: _Collector, path: Path) -> list[tuple[Goal, YamlDoc]]:
         first_line[goal.id] = line
         out.append((goal, parsed))
     return out
+
+
+def _load_examples(c: _Collector, path: Path) -> tuple[ExamplesFile, YamlDoc] | None:
+    if not path.is_file():
+        return None
+    parsed = _read(c, path)
+    if parsed is None:
+        return None
+    model = _validate(c, parsed, ExamplesFile)
+    return None if model is None else (model, parsed)
 
 
 def _yaml_files(c: _Collector, folder: Path) -> Iterator[Path]:
@@ -282,6 +302,52 @@ def _check_references(
             )
         elif known:
             by_pair[pair] = f"{tension.id} in {parsed.path}"
+
+
+def example_key(text: str) -> str:
+    """Two examples are the same when they differ only in case, spacing or end punctuation."""
+    return " ".join(text.casefold().split()).rstrip(" ?!.")
+
+
+def _check_examples(
+    c: _Collector,
+    goals: list[tuple[Goal, YamlDoc]],
+    tensions: list[tuple[Tension, YamlDoc]],
+    overview: tuple[ExamplesFile, YamlDoc] | None,
+    not_answered: tuple[ExamplesFile, YamlDoc] | None,
+) -> None:
+    """An example teaches exactly one answer: the same text under two answers is an error.
+
+    Within one answer a repeat is harmless but useless, so it is only a warning.
+    """
+    places: list[tuple[str, tuple[str, ...], YamlDoc, tuple[str | int, ...]]] = []
+    for index, (goal, doc) in enumerate(goals):
+        places.append((f"goal {goal.id}", goal.examples, doc, ("goals", index, "examples")))
+    for tension, doc in tensions:
+        places.append((f"tension {tension.id}", tension.examples, doc, ("examples",)))
+    for name, loaded in (("the overview", overview), ("not answered", not_answered)):
+        if loaded is not None:
+            places.append((name, loaded[0].examples, loaded[1], ("examples",)))
+    seen: dict[str, tuple[str, str, int | None]] = {}
+    for answer, examples, doc, where in places:
+        for i, text in enumerate(examples):
+            line = doc.line_of((*where, i))
+            key = example_key(text)
+            if key not in seen:
+                seen[key] = (answer, doc.path, line)
+                continue
+            first, path, first_line = seen[key]
+            field_ = format_path((*where, i))
+            if first == answer:
+                c.warn(doc.path, line, field_, f"repeats an example on line {first_line}")
+            else:
+                c.add(
+                    doc.path,
+                    line,
+                    field_,
+                    f"the same example is also given for {first} ({path}:{first_line}); "
+                    "an example teaches one answer, keep it in one place",
+                )
 
 
 def _warn_about_shape(c: _Collector, knowledge: Knowledge) -> None:

@@ -7,7 +7,7 @@ builds and swaps in a new one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -25,6 +25,8 @@ class Knowledge:
 
     goals: Mapping[str, Goal]
     tensions: Mapping[str, Tension]
+    overview_examples: tuple[str, ...] = ()
+    not_answered: tuple[str, ...] = ()
     fingerprint: str = ""
     source: str = ""
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -88,6 +90,20 @@ class Knowledge:
                     out.append(other)
         return tuple(out)
 
+    def examples(self) -> Iterator[tuple[str, str]]:
+        """Every example question with what it should get: ``tension:<id>``, ``goal:<id>``,
+        ``list`` or ``none``, the labels the learned part of the matcher is trained on."""
+        for tension in self.tensions.values():
+            for text in tension.examples:
+                yield f"tension:{tension.id}", text
+        for goal in self.goals.values():
+            for text in goal.examples:
+                yield f"goal:{goal.id}", text
+        for text in self.overview_examples:
+            yield "list", text
+        for text in self.not_answered:
+            yield "none", text
+
     def goal_names(self, tension: Tension) -> tuple[str, str]:
         a, b = tension.goals
         return (self.goals[a].name, self.goals[b].name)
@@ -103,6 +119,7 @@ class KnowledgeDiff:
     tensions_added: tuple[str, ...] = ()
     tensions_changed: tuple[str, ...] = ()
     tensions_removed: tuple[str, ...] = ()
+    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered"
 
     @property
     def empty(self) -> bool:
@@ -121,6 +138,8 @@ class KnowledgeDiff:
                 if ids:
                     label = kind[:-1] if len(ids) == 1 else kind
                     out.append(f"{len(ids)} {label} {verb}: {', '.join(ids)}")
+        if self.examples_changed:
+            out.append(f"examples changed: {', '.join(self.examples_changed)}")
         return out or ["no changes"]
 
 
@@ -136,4 +155,12 @@ def diff(old: Knowledge, new: Knowledge) -> KnowledgeDiff:
 
     ga, gc, gr = compare(old.goals, new.goals)
     ta, tc, tr = compare(old.tensions, new.tensions)
-    return KnowledgeDiff(ga, gc, gr, ta, tc, tr)
+    others = tuple(
+        name
+        for name, before, after in (
+            ("overview", old.overview_examples, new.overview_examples),
+            ("not-answered", old.not_answered, new.not_answered),
+        )
+        if before != after
+    )
+    return KnowledgeDiff(ga, gc, gr, ta, tc, tr, others)

@@ -39,6 +39,8 @@ Summary = Annotated[str, _text(1000)]
 TradeoffText = Annotated[str, _text(1000)]
 ResearchPoint = Annotated[str, _text(300)]
 Keyword = Annotated[str, _text(60)]
+# An example question as people post it; long enough for a message with some context.
+Example = Annotated[str, _text(300)]
 Colour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9a-fA-F]{6}$")]
 Url = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=300)
@@ -48,6 +50,7 @@ MAX_ALIASES: Final = 100
 MAX_KEYWORDS: Final = 100
 MAX_RESEARCH: Final = 8
 MAX_READING: Final = 8
+MAX_EXAMPLES: Final = 1000
 
 
 class _Strict(BaseModel):
@@ -62,6 +65,8 @@ class Goal(_Strict):
     description: GoalDescription
     colour: Colour
     aliases: tuple[Alias, ...] = Field(default=(), max_length=MAX_ALIASES)
+    # Questions about the goal in general ("if we go all in on X, what suffers?").
+    examples: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
 
     @field_validator("id")
     @classmethod
@@ -100,6 +105,8 @@ class Tension(_Strict):
     research: tuple[ResearchPoint, ...] = Field(min_length=1, max_length=MAX_RESEARCH)
     keywords: tuple[Keyword, ...] = Field(default=(), max_length=MAX_KEYWORDS)
     reading: tuple[Reading, ...] = Field(default=(), max_length=MAX_READING)
+    # Questions as people really ask them; the matcher learns its paraphrases from these.
+    examples: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
 
     @field_validator("goals")
     @classmethod
@@ -146,9 +153,21 @@ class GoalsFile(_Strict):
     goals: tuple[Goal, ...] = Field(min_length=1)
 
 
+class ExamplesFile(_Strict):
+    """``overview.yaml`` or ``not-answered.yaml``: example messages for one decision.
+
+    Overview examples ask for the whole list of tensions; not-answered examples are what
+    the bot must stay silent on although they look close (a meetup announcement that says
+    "interpretability", calibrating a thermometer). Both teach the matcher by example.
+    """
+
+    examples: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES * 4)
+
+
 FIELD_NAMES: Final = {
     "Goal": tuple(Goal.model_fields),
     "Tension": tuple(Tension.model_fields),
     "Reading": tuple(Reading.model_fields),
     "GoalsFile": tuple(GoalsFile.model_fields),
+    "ExamplesFile": tuple(ExamplesFile.model_fields),
 }

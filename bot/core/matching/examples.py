@@ -1,0 +1,149 @@
+"""The learned half of the matcher: which example questions a message is closest to.
+
+Intent bots generalise by comparing a message with example *questions* rather than with
+the answer's text: people ask about the same tradeoff in the same ways far more often
+than they quote the knowledge. Each example is a sparse TF-IDF vector over word stems,
+word pairs and character n-grams (the n-grams carry typos, slang spellings, compounds
+and other languages, whose words the English stemmer does not know); a message scores
+each label by the similarity of its nearest examples.
+
+Pure Python over an inverted index, deliberately: a bank of a few thousand examples is
+searched in a few milliseconds, the index builds in well under a second, adding one
+example is one more posting (taught examples need no retraining), and the bot starts
+without importing a numerical stack.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Final
+
+from bot.core.matching.language import STOPWORDS
+from bot.core.matching.text import WORD, clean, stem
+
+CHAR_SIZES: Final = (3, 4, 5)
+CJK_SIZES: Final = (1, 2, 3)
+WORD_WEIGHT: Final = 1.0
+PAIR_WEIGHT: Final = 0.8
+CHAR_WEIGHT: Final = 0.35
+# n-grams in more than this share of the examples say nothing about the label but cost a
+# long posting list to walk; they are left out of the index.
+MAX_DF_SHARE: Final = 0.15
+NEIGHBOURS: Final = 2  # a label scores the mean similarity of its nearest examples
+MAX_FEATURES: Final = 600  # bounded work for a message of any length
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
+
+
+def features(text: str) -> dict[str, float]:
+    """Raw term counts of a text, weighted by kind of feature."""
+    out: dict[str, float] = defaultdict(float)
+    words = WORD.findall(clean(text))
+    content: list[str] = []
+    for word in words:
+        if any(_is_cjk(ch) for ch in word):
+            # No spaces between Chinese words: characters and their pairs stand in.
+            for size in CJK_SIZES:
+                for i in range(len(word) - size + 1):
+                    out["z" + word[i : i + size]] += CHAR_WEIGHT * size
+            continue
+        if word in STOPWORDS or word.isdigit():
+            continue
+        s = stem(word)
+        content.append(s)
+        out["w" + s] += WORD_WEIGHT
+        padded = f" {word} "
+        for size in CHAR_SIZES:
+            for i in range(len(padded) - size + 1):
+                out["c" + padded[i : i + size]] += CHAR_WEIGHT
+        if len(out) > MAX_FEATURES:
+            break
+    for a, b in pairwise(content):
+        out[f"p{a} {b}"] += PAIR_WEIGHT
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    label: str
+    similarity: float
+    example: int  # position in the bank, for explaining a decision
+
+
+class ExampleIndex:
+    """Cosine similarity of sublinear TF-IDF vectors, searched through posting lists."""
+
+    def __init__(self, examples: Iterable[tuple[str, str]]) -> None:
+        self.labels: list[str] = []
+        self.texts: list[str] = []
+        raw: list[dict[str, float]] = []
+        df: dict[str, int] = defaultdict(int)
+        for label, text in examples:
+            f = features(text)
+            if not f:
+                continue
+            self.labels.append(label)
+            self.texts.append(text)
+            raw.append(f)
+            for term in f:
+                df[term] += 1
+        n = len(raw)
+        limit = max(3, int(MAX_DF_SHARE * n))
+        self.idf: dict[str, float] = {
+            term: math.log((1 + n) / (1 + count)) + 1.0
+            for term, count in df.items()
+            if count <= limit
+        }
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc, f in enumerate(raw):
+            for term, weight in self._vector(f).items():
+                self.postings[term].append((doc, weight))
+        self.postings = dict(self.postings)
+        self.by_label: dict[str, int] = defaultdict(int)
+        for label in self.labels:
+            self.by_label[label] += 1
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def _vector(self, f: dict[str, float]) -> dict[str, float]:
+        vec = {
+            term: (1.0 + math.log(count)) * self.idf[term] if count >= 1 else count * self.idf[term]
+            for term, count in f.items()
+            if term in self.idf
+        }
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {term: v / norm for term, v in vec.items()} if norm else {}
+
+    def neighbours(self, text: str, k: int = 20) -> list[Neighbour]:
+        """The ``k`` examples most similar to ``text``, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in self._vector(features(text)).items():
+            for doc, w in self.postings.get(term, ()):
+                scores[doc] += weight * w
+        best = heapq.nlargest(k, scores.items(), key=lambda item: item[1])
+        return [Neighbour(self.labels[doc], score, doc) for doc, score in best]
+
+    def label_scores(self, text: str) -> dict[str, float]:
+        """Each label near the text, scored by its nearest examples' mean similarity."""
+        return scores_of(self.neighbours(text))
+
+
+def scores_of(neighbours: Iterable[Neighbour]) -> dict[str, float]:
+    kept: dict[str, list[float]] = defaultdict(list)
+    for n in neighbours:
+        if len(kept[n.label]) < NEIGHBOURS:
+            kept[n.label].append(n.similarity)
+    return {label: sum(sims) / NEIGHBOURS for label, sims in kept.items()}
+
+
+def ranked(scores: dict[str, float]) -> Iterator[tuple[str, float]]:
+    return iter(sorted(scores.items(), key=lambda item: (-item[1], item[0])))
