@@ -29,12 +29,13 @@ from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Kind
+from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.examples import ranked
 from bot.core.matching.matcher import Matcher
 from bot.settings import bundled_knowledge_dir
 
 from . import synthetic
-from .questions import Labelled, load_all
+from .questions import Labelled, load_sets
 
 BASELINE_CUTOFF = 60.0  # a WRatio a naive bot would treat as "no match" below
 
@@ -53,53 +54,88 @@ def naive_baseline(knowledge: Knowledge) -> Callable[[str], tuple[str, float]]:
     return answer
 
 
-def accuracy(knowledge: Knowledge, items: list[Labelled]) -> None:
+def accuracy(
+    knowledge: Knowledge, items: list[Labelled], *, show_misses: bool, variants: bool
+) -> None:
     matcher = Matcher(knowledge)
+    readers: dict[str, Callable[[str], Answer]] = {"blend": matcher.match}
+    if variants:
+        readers["lexical only"] = matcher.lexical.match
+        readers["examples only"] = lambda q: examples_only(matcher, q)
     baseline = naive_baseline(knowledge)
-    ours: dict[tuple[str, Kind], list[bool]] = defaultdict(list)
-    naive: dict[Kind, list[bool]] = defaultdict(list)
-    misses: list[str] = []
-    for item in items:
-        answer = matcher.match(item.question)
-        good = item.judge(answer)
-        ours[(item.source, item.kind)].append(good)
-        ours[("all", item.kind)].append(good)
-        if not good:
-            got = answer.tension or answer.goal or ""
-            misses.append(
-                f"  [{item.source}] {item.question!r}: "
-                f"wanted {item.kind}:{item.target}, got {answer.kind}:{got}"
-            )
-        tension, score = baseline(item.question)
-        if item.kind is Kind.TENSION:
-            naive[item.kind].append(tension == item.target)
-        elif item.kind is Kind.NONE:
-            naive[item.kind].append(score < BASELINE_CUTOFF)
-        else:
-            naive[item.kind].append(False)
+    naive: dict[str, list[bool]] = defaultdict(list)
+    for name, read in readers.items():
+        ours: dict[tuple[str, str], list[bool]] = defaultdict(list)
+        misses: list[str] = []
+        for item in items:
+            answer = read(item.question)
+            good = item.judge(answer)
+            for source in (item.source, "all"):
+                ours[(source, column(item))].append(good)
+            if not good:
+                got = answer.tension or answer.goal or ""
+                misses.append(
+                    f"  [{item.source}] {item.question!r}: "
+                    f"wanted {item.kind}:{item.target}, got {answer.kind}:{got}"
+                )
+            if name == "blend":
+                tension, score = baseline(item.question)
+                if item.kind is Kind.TENSION:
+                    naive[column(item)].append(tension == item.target)
+                elif item.kind is Kind.NONE:
+                    naive[column(item)].append(score < BASELINE_CUTOFF)
+                else:
+                    naive[column(item)].append(False)
+        print(f"--- {name}")
+        table(ours)
+        if show_misses and misses:
+            print(f"misses ({len(misses)}):")
+            print("\n".join(misses))
+    print("--- naive WRatio")
+    table({("all", k): v for k, v in naive.items()})
 
-    kinds = [Kind.TENSION, Kind.GOAL, Kind.LIST, Kind.NONE]
-    sources = [*sorted({s for s, _ in ours} - {"all"}), "all"]
-    print(f"{'set':<12}" + "".join(f"{k.value:>16}" for k in kinds))
+
+COLUMNS = ("tension", "goal", "list", "none", "near miss", "all none")
+
+
+def column(item: Labelled) -> str:
+    if item.kind is Kind.NONE:
+        return "near miss" if item.near_miss else "none"
+    return item.kind.value
+
+
+def table(results: dict[tuple[str, str], list[bool]]) -> None:
+    for (source, col), rows in list(results.items()):
+        if col in ("none", "near miss"):
+            results.setdefault((source, "all none"), []).extend(rows)
+    sources = [*sorted({s for s, _ in results} - {"all"}), "all"]
+    print(f"{'set':<14}" + "".join(f"{c:>15}" for c in COLUMNS) + f"{'overall':>15}")
     for source in sources:
-        row = f"{source:<12}"
-        for kind in kinds:
-            results = ours.get((source, kind), [])
-            row += f"{_pct(results):>16}"
-        print(row)
-    row = f"{'naive WRatio':<12}"
-    for kind in kinds:
-        row += f"{_pct(naive[kind]):>16}"
-    print(row)
-    if misses:
-        print(f"misses ({len(misses)}):")
-        print("\n".join(misses))
+        row = f"{source:<14}"
+        for col in COLUMNS:
+            row += f"{_pct(results.get((source, col), [])):>15}"
+        every = [x for (s, c), v in results.items() if s == source and c != "all none" for x in v]
+        print(row + f"{_pct(every):>15}")
+
+
+def examples_only(matcher: Matcher, question: str) -> Answer:
+    """The examples' nearest label alone, with the blend's own answer threshold."""
+    near = matcher.examples.label_scores(question)
+    label, similarity = next(ranked(near), ("none", 0.0))
+    kind, _, target = label.partition(":")
+    if label == "none" or similarity < matcher.blend.answer:
+        return Answer(question, Kind.NONE, similarity)
+    if kind == "tension":
+        return Answer(question, Kind.TENSION, similarity, tension=target)
+    if kind == "goal":
+        return Answer(question, Kind.GOAL, similarity, goal=target)
+    return Answer(question, Kind.LIST, similarity)
 
 
 def _pct(results: list[bool]) -> str:
     if not results:
         return "-"
-    return f"{sum(results) / len(results):.1%} ({sum(results)}/{len(results)})"
+    return f"{sum(results) / len(results):.1%} {sum(results)}/{len(results)}"
 
 
 def latency(label: str, matcher: Matcher, questions: list[str], rounds: int) -> None:
@@ -169,12 +205,21 @@ def cli_cost(questions: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller scale run")
+    parser.add_argument("--knowledge", default=None, help="knowledge folder (bundled)")
+    parser.add_argument(
+        "--sets", default="all", help="short, realistic, dev, test or all (default)"
+    )
+    parser.add_argument("--misses", action="store_true", help="list every wrong answer")
+    parser.add_argument("--variants", action="store_true", help="also lexical/examples alone")
+    parser.add_argument("--no-latency", action="store_true", help="accuracy only")
     args = parser.parse_args()
-    knowledge = load_or_raise(bundled_knowledge_dir())
-    items = load_all()
+    knowledge = load_or_raise(args.knowledge or bundled_knowledge_dir())
+    items = load_sets(args.sets)
     print(f"{len(items)} labelled questions\n")
-    accuracy(knowledge, items)
+    accuracy(knowledge, items, show_misses=args.misses, variants=args.variants)
     print()
+    if args.no_latency:
+        return
     questions = [item.question for item in items]
     latency("bundled knowledge", Matcher(knowledge), questions, rounds=3 if args.quick else 20)
     size = 1000 if args.quick else 10_000

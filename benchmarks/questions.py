@@ -9,7 +9,9 @@ import yaml
 
 from bot.core.matching.answer import Answer, Kind
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+QUESTIONS = DATA / "questions"  # short, keyword-rich questions (issue 3)
+REALISTIC = DATA / "realistic"  # messages as people post them, written blind (issue 8)
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class Labelled:
     question: str
     kind: Kind
     target: str | None  # tension id for tension, goal id for goal
-    source: str  # which set
+    source: str  # which set (for the realistic ones, dev or test)
     near_miss: bool = False  # a ``none`` that looks close: chatter naming a goal, another sense
 
     def judge(self, answer: Answer) -> bool:
@@ -45,3 +47,14 @@ def load_set(path: Path) -> list[Labelled]:
 
 def load_all() -> list[Labelled]:
     return [item for path in sorted(QUESTIONS.glob("*.yaml")) for item in load_set(path)]
+
+
+def load_sets(which: str) -> list[Labelled]:
+    """``short`` (the issue-3 sets), ``realistic`` (dev and test), ``dev``, ``test``, ``all``."""
+    realistic = {"dev": [REALISTIC / "dev.yaml"], "test": [REALISTIC / "test.yaml"]}
+    realistic["realistic"] = realistic["dev"] + realistic["test"]
+    if which == "short":
+        return load_all()
+    if which == "all":
+        return load_all() + [i for p in realistic["realistic"] for i in load_set(p)]
+    return [item for path in realistic[which] for item in load_set(path)]
