@@ -2,8 +2,8 @@
 
 Readers take ``store.snapshot`` once per question and use only that object, so a reload
 that swaps the attribute mid-question cannot give them half of each version. A reload
-builds the new knowledge *and* its matcher index off the event loop, and swaps only when
-both are complete; on any problem nothing changes.
+reads the new knowledge off the event loop, builds its matcher in slices between answers,
+and swaps only when both are complete; on any problem nothing changes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.model import Knowledge, KnowledgeDiff, diff
 from bot.core.knowledge.problems import Problem
+from bot.core.matching.examples import ExampleIndex
 from bot.core.matching.matcher import Matcher
 
 
@@ -35,6 +36,23 @@ class Snapshot:
     @classmethod
     def of(cls, knowledge: Knowledge) -> Snapshot:
         return cls(knowledge, Matcher(knowledge))
+
+    @classmethod
+    async def build(cls, knowledge: Knowledge) -> Snapshot:
+        """The same as :meth:`of`, built on the event loop in slices of a few ms.
+
+        Most of a build is the example index, pure Python; in a thread it would hold the
+        GIL against the loop for the whole build, and answers would wait for it.
+        """
+        steps = ExampleIndex.steps(knowledge.examples())
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                examples: ExampleIndex = done.value
+                break
+            await asyncio.sleep(0)
+        return cls(knowledge, Matcher(knowledge, examples=examples))
 
 
 @dataclass(frozen=True)
@@ -68,20 +86,17 @@ class KnowledgeStore:
         async with self._lock:  # two moderators at once get two consistent reloads
             before = self.snapshot
             start = time.perf_counter()
-            result, fresh = await asyncio.to_thread(self._build)
-            took = time.perf_counter() - start
-            if fresh is None:
+            loaded = await asyncio.to_thread(load_knowledge, self.folder)
+            if loaded.knowledge is None:
+                took = time.perf_counter() - start
                 return ReloadOutcome(
-                    False, before.version, before.version, problems=result, seconds=took
+                    False, before.version, before.version, problems=loaded.problems, seconds=took
                 )
+            fresh = await Snapshot.build(loaded.knowledge)
+            result = loaded.warnings
+            took = time.perf_counter() - start
             changes = diff(before.knowledge, fresh.knowledge)
             self.snapshot = fresh
             return ReloadOutcome(
                 True, before.version, fresh.version, changes, warnings=result, seconds=took
             )
-
-    def _build(self) -> tuple[tuple[Problem, ...], Snapshot | None]:
-        result = load_knowledge(self.folder)
-        if result.knowledge is None:
-            return result.problems, None
-        return result.warnings, Snapshot.of(result.knowledge)

@@ -170,6 +170,9 @@ def report_card(report: Report, titles: dict[str, str]) -> Card:
             fields=tuple(
                 CardField(f.name, clip(f.value, limits.EMBED_FIELD_VALUE)) for f in fields
             ),
-            footer="Add the words people use as aliases or keywords, then /reload",
+            footer=(
+                "To fix a miss, add the question to the examples: of the answer it should "
+                "get (or to not-answered.yaml), then /reload"
+            ),
         )
     )

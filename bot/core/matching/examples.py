@@ -19,7 +19,7 @@ import heapq
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
@@ -37,6 +37,7 @@ CHAR_WEIGHT: Final = 0.35
 MAX_DF_SHARE: Final = 0.15
 NEIGHBOURS: Final = 2  # a label scores the mean similarity of its nearest examples
 MAX_FEATURES: Final = 600  # bounded work for a message of any length
+STEP: Final = 64  # examples built between two pauses of a cooperative build (a few ms)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -81,45 +82,74 @@ class Neighbour:
 class ExampleIndex:
     """Cosine similarity of sublinear TF-IDF vectors, searched through posting lists."""
 
-    def __init__(self, examples: Iterable[tuple[str, str]]) -> None:
-        self.labels: list[str] = []
-        self.texts: list[str] = []
+    def __init__(
+        self,
+        labels: list[str],
+        texts: list[str],
+        idf: dict[str, float],
+        postings: dict[str, list[tuple[int, float]]],
+    ) -> None:
+        self.labels = labels
+        self.texts = texts
+        self.idf = idf
+        self.postings = postings
+
+    @classmethod
+    def build(cls, examples: Iterable[tuple[str, str]]) -> ExampleIndex:
+        steps = cls.steps(examples)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                index: ExampleIndex = done.value
+                return index
+
+    @classmethod
+    def steps(
+        cls, examples: Iterable[tuple[str, str]], per_step: int = STEP
+    ) -> Generator[None, None, ExampleIndex]:
+        """Build the index, pausing every ``per_step`` examples.
+
+        A reload drives this from the event loop, answering questions between steps: a
+        build in a thread would starve the loop of the GIL for the whole build instead.
+        """
+        labels: list[str] = []
+        texts: list[str] = []
         raw: list[dict[str, float]] = []
         df: dict[str, int] = defaultdict(int)
-        for label, text in examples:
+        for count, (label, text) in enumerate(examples, 1):
             f = features(text)
-            if not f:
-                continue
-            self.labels.append(label)
-            self.texts.append(text)
-            raw.append(f)
-            for term in f:
-                df[term] += 1
+            if f:
+                labels.append(label)
+                texts.append(text)
+                raw.append(f)
+                for term in f:
+                    df[term] += 1
+            if count % per_step == 0:
+                yield
         n = len(raw)
         limit = max(3, int(MAX_DF_SHARE * n))
-        self.idf: dict[str, float] = {
+        idf = {
             term: math.log((1 + n) / (1 + count)) + 1.0
             for term, count in df.items()
             if count <= limit
         }
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        index = cls(labels, texts, idf, {})
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for doc, f in enumerate(raw):
-            for term, weight in self._vector(f).items():
-                self.postings[term].append((doc, weight))
-        self.postings = dict(self.postings)
-        self.by_label: dict[str, int] = defaultdict(int)
-        for label in self.labels:
-            self.by_label[label] += 1
+            for term, weight in index._vector(f).items():
+                postings[term].append((doc, weight))
+            if doc % per_step == per_step - 1:
+                yield
+        index.postings = dict(postings)
+        return index
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def _vector(self, f: dict[str, float]) -> dict[str, float]:
-        vec = {
-            term: (1.0 + math.log(count)) * self.idf[term] if count >= 1 else count * self.idf[term]
-            for term, count in f.items()
-            if term in self.idf
-        }
+        idf = self.idf
+        vec = {term: _sublinear(count) * idf[term] for term, count in f.items() if term in idf}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {term: v / norm for term, v in vec.items()} if norm else {}
 
@@ -135,6 +165,11 @@ class ExampleIndex:
     def label_scores(self, text: str) -> dict[str, float]:
         """Each label near the text, scored by its nearest examples' mean similarity."""
         return scores_of(self.neighbours(text))
+
+
+def _sublinear(count: float) -> float:
+    """A word said three times is not three times the evidence."""
+    return 1.0 + math.log(count) if count > 1.0 else count
 
 
 def scores_of(neighbours: Iterable[Neighbour]) -> dict[str, float]:

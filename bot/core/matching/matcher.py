@@ -70,10 +70,12 @@ class Matcher:
         knowledge: Knowledge,
         thresholds: Thresholds | None = None,
         blend: Blend | None = None,
+        examples: ExampleIndex | None = None,
     ) -> None:
+        """``examples`` is the knowledge's example index when it was built beforehand."""
         self.knowledge = knowledge
         self.lexical = LexicalMatcher(knowledge, thresholds)
-        self.examples = ExampleIndex(knowledge.examples())
+        self.examples = examples or ExampleIndex.build(knowledge.examples())
         self.blend = blend or Blend()
 
     def match(self, question: str) -> Answer:
