@@ -30,14 +30,16 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.answer import Answer, Kind
-from bot.core.matching.examples import ranked
-from bot.core.matching.matcher import Matcher
+from bot.core.matching.matcher import Matcher, bank
+from bot.core.matching.message import read_message
 from bot.settings import bundled_knowledge_dir
 
 from . import synthetic
+from .nearest import ExampleIndex, ranked
 from .questions import Labelled, load_sets
 
 BASELINE_CUTOFF = 60.0  # a WRatio a naive bot would treat as "no match" below
+NEAREST_CUTOFF = 0.2  # the best cosine cutoff for nearest examples alone, on dev
 
 
 def naive_baseline(knowledge: Knowledge) -> Callable[[str], tuple[str, float]]:
@@ -61,7 +63,9 @@ def accuracy(
     readers: dict[str, Callable[[str], Answer]] = {"blend": matcher.match}
     if variants:
         readers["lexical only"] = matcher.lexical.match
-        readers["examples only"] = lambda q: examples_only(matcher, q)
+        readers["classifier only"] = lambda q: classifier_only(matcher, q)
+        nearest = ExampleIndex.build(bank(knowledge), matcher.lexical.concepts)
+        readers["nearest examples only"] = lambda q: nearest_only(nearest, q)
     baseline = naive_baseline(knowledge)
     naive: dict[str, list[bool]] = defaultdict(list)
     for name, read in readers.items():
@@ -118,12 +122,24 @@ def table(results: dict[tuple[str, str], list[bool]]) -> None:
         print(row + f"{_pct(every):>15}")
 
 
-def examples_only(matcher: Matcher, question: str) -> Answer:
-    """The examples' nearest label alone, with the blend's own answer threshold."""
-    near = matcher.examples.label_scores(question)
+def classifier_only(matcher: Matcher, question: str) -> Answer:
+    """The learned classifier's most probable label alone."""
+    probabilities = matcher.classifier.probabilities(read_message(question).prose)
+    label, p = max(probabilities.items(), key=lambda x: x[1], default=("none", 0.0))
+    kind, _, target = label.partition(":")
+    if kind == "tension":
+        return Answer(question, Kind.TENSION, p, tension=target)
+    if kind == "goal":
+        return Answer(question, Kind.GOAL, p, goal=target)
+    return Answer(question, Kind.LIST if kind == "list" else Kind.NONE, p)
+
+
+def nearest_only(index: ExampleIndex, question: str) -> Answer:
+    """The label of the nearest examples (mean of the two closest per label) alone."""
+    near = index.label_scores(read_message(question).prose)
     label, similarity = next(ranked(near), ("none", 0.0))
     kind, _, target = label.partition(":")
-    if label == "none" or similarity < matcher.blend.answer:
+    if label == "none" or similarity < NEAREST_CUTOFF:
         return Answer(question, Kind.NONE, similarity)
     if kind == "tension":
         return Answer(question, Kind.TENSION, similarity, tension=target)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,19 @@ from bot.core.knowledge.model import Knowledge
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "knowledge"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _classifier_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One throwaway model cache for the whole run (subprocesses inherit it): tests never
+    touch the user's cache, yet train the bundled knowledge's classifier only once."""
+    before = os.environ.get("TENSIONBOT_CACHE_DIR")
+    os.environ["TENSIONBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("model-cache"))
+    yield
+    if before is None:
+        del os.environ["TENSIONBOT_CACHE_DIR"]
+    else:
+        os.environ["TENSIONBOT_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from pathlib import Path
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.model import Knowledge, KnowledgeDiff, diff
 from bot.core.knowledge.problems import Problem
-from bot.core.matching.examples import ExampleIndex
 from bot.core.matching.matcher import Matcher
 
 
@@ -44,15 +43,14 @@ class Snapshot:
         Most of a build is the example index, pure Python; in a thread it would hold the
         GIL against the loop for the whole build, and answers would wait for it.
         """
-        steps = ExampleIndex.steps(knowledge.examples())
+        steps = Matcher.steps(knowledge)
         while True:
             try:
                 next(steps)
             except StopIteration as done:
-                examples: ExampleIndex = done.value
-                break
+                matcher: Matcher = done.value
+                return cls(knowledge, matcher)
             await asyncio.sleep(0)
-        return cls(knowledge, Matcher(knowledge, examples=examples))
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot.core.knowledge.loader import load_knowledge, load_or_raise
 from bot.core.matching.answer import Kind
-from bot.core.matching.examples import ExampleIndex, features
+from bot.core.matching.classifier import LinearClassifier
+from bot.core.matching.features import features
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.message import read_message
 from bot.core.store import KnowledgeStore
 
 Write = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def bare(knowledge_copy: Path) -> Path:
+    """The bundled knowledge without any example, so a test controls every one."""
+    for path in (knowledge_copy / "tensions").glob("*.yaml"):
+        text = path.read_text()
+        path.write_text(text[: text.index("\nexamples:") + 1])
+    goals = knowledge_copy / "goals.yaml"
+    goals.write_text(re.sub(r"    examples:\n(?:      - .*\n)+", "", goals.read_text()))
+    (knowledge_copy / "overview.yaml").unlink()
+    (knowledge_copy / "not-answered.yaml").unlink()
+    assert not list(load_or_raise(knowledge_copy).examples())
+    return knowledge_copy
+
 
 BANK = [
     ("tension:a", "does peeking inside the network make serving pricier"),
@@ -26,19 +45,20 @@ BANK = [
 ]
 
 
-def test_the_nearest_examples_decide_the_label() -> None:
-    index = ExampleIndex.build(BANK)
-    best = max(
-        index.label_scores("is peeking inside the network pricey?").items(), key=lambda x: x[1]
-    )
-    assert best[0] == "tension:a"
-    best = max(index.label_scores("make the model forget my records").items(), key=lambda x: x[1])
-    assert best[0] == "tension:b"
+def best(probabilities: dict[str, float]) -> str:
+    return max(probabilities.items(), key=lambda item: item[1])[0]
 
 
-def test_a_cooperative_build_gives_the_same_index() -> None:
-    whole = ExampleIndex.build(BANK)
-    steps = ExampleIndex.steps(BANK, per_step=2)
+def test_the_classifier_learns_labels_from_examples() -> None:
+    model = LinearClassifier.train(BANK)
+    assert best(model.probabilities("is peeking inside the network pricey?")) == "tension:a"
+    assert best(model.probabilities("make the model forget my records")) == "tension:b"
+    assert abs(sum(model.probabilities("anything at all").values()) - 1.0) < 1e-5
+
+
+def test_training_in_steps_pauses_and_is_deterministic() -> None:
+    whole = LinearClassifier.train(BANK * 40)
+    steps = LinearClassifier.steps(BANK * 40)
     pauses = 0
     while True:
         try:
@@ -48,15 +68,19 @@ def test_a_cooperative_build_gives_the_same_index() -> None:
             sliced = done.value
             break
     assert pauses >= 3
-    assert sliced.postings == whole.postings
     assert sliced.labels == whole.labels
+    assert (sliced.weights == whole.weights).all()
+
+
+def test_too_few_labels_to_learn_from() -> None:
+    assert LinearClassifier.train([]).probabilities("anything") == {}
+    assert LinearClassifier.train([("none", "hello")]).probabilities("hi") == {"none": 1.0}
 
 
 def test_features_cover_chinese_and_bound_long_text() -> None:
     assert any(key.startswith("z") for key in features("可解释性会增加推理成本吗"))
     assert len(features("word " * 5000 + "x" * 10_000)) <= 700
     assert features("") == {}
-    assert ExampleIndex.build([]).label_scores("anything") == {}
 
 
 def test_code_blocks_are_set_aside_unless_they_hold_the_only_text() -> None:
@@ -76,14 +100,14 @@ examples:
 """
 
 
-def test_examples_load_and_teach_the_matcher(knowledge_copy: Path, write: Write) -> None:
-    path = knowledge_copy / "tensions" / "interpretability-vs-efficiency.yaml"
+def test_examples_load_and_teach_the_matcher(bare: Path, write: Write) -> None:
+    path = bare / "tensions" / "interpretability-vs-efficiency.yaml"
     path.write_text(path.read_text() + EXAMPLES_TENSION)
     write(
         "not-answered.yaml", "examples:\n  - what does ROME stand for\n  - who founded DeepSeek\n"
     )
     write("overview.yaml", "examples:\n  - what's on the menu\n")
-    knowledge = load_or_raise(knowledge_copy)
+    knowledge = load_or_raise(bare)
     assert ("list", "what's on the menu") in set(knowledge.examples())
     matcher = Matcher(knowledge)
     # None of the knowledge's own words: only the examples can answer this.
@@ -93,10 +117,8 @@ def test_examples_load_and_teach_the_matcher(knowledge_copy: Path, write: Write)
     assert matcher.match("what does ROME stand for?").kind is Kind.NONE
 
 
-def test_one_text_under_two_answers_is_an_error_with_both_places(
-    knowledge_copy: Path, write: Write
-) -> None:
-    path = knowledge_copy / "tensions" / "interpretability-vs-efficiency.yaml"
+def test_one_text_under_two_answers_is_an_error_with_both_places(bare: Path, write: Write) -> None:
+    path = bare / "tensions" / "interpretability-vs-efficiency.yaml"
     path.write_text(path.read_text() + EXAMPLES_TENSION)
     lines = path.read_text().splitlines()
     line = lines.index("  - does peeking under the hood make serving pricier?") + 1
@@ -104,7 +126,7 @@ def test_one_text_under_two_answers_is_an_error_with_both_places(
         "not-answered.yaml",
         "examples:\n  - ok\n  - Does peeking under the hood make serving pricier\n",
     )
-    result = load_knowledge(knowledge_copy)
+    result = load_knowledge(bare)
     assert result.knowledge is None
     [problem] = [str(p) for p in result.problems]
     assert problem.startswith("knowledge/not-answered.yaml:3 examples[1]: the same example")
@@ -112,26 +134,24 @@ def test_one_text_under_two_answers_is_an_error_with_both_places(
     assert f"interpretability-vs-efficiency.yaml:{line})" in problem
 
 
-def test_a_repeat_within_one_answer_is_only_a_warning(knowledge_copy: Path, write: Write) -> None:
+def test_a_repeat_within_one_answer_is_only_a_warning(bare: Path, write: Write) -> None:
     write("overview.yaml", "examples:\n  - what do you cover\n  - What do you cover?\n")
-    result = load_knowledge(knowledge_copy)
+    result = load_knowledge(bare)
     assert result.ok
     assert any("overview.yaml:3" in str(w) and "repeats" in str(w) for w in result.warnings)
 
 
-def test_bad_examples_name_file_line_and_limit(knowledge_copy: Path, write: Write) -> None:
+def test_bad_examples_name_file_line_and_limit(bare: Path, write: Write) -> None:
     write("not-answered.yaml", "examples:\n  - fine\n  - " + "x" * 301 + "\nexample: typo\n")
-    found = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    found = [str(p) for p in load_knowledge(bare).problems]
     assert any(
         m.startswith("knowledge/not-answered.yaml:3 examples[1]") and "300" in m for m in found
     )
     assert any(m.startswith("knowledge/not-answered.yaml:4 example: unknown field") for m in found)
 
 
-async def test_a_reload_builds_the_examples_between_answers(
-    knowledge_copy: Path, write: Write
-) -> None:
-    store, _ = KnowledgeStore.open(knowledge_copy)
+async def test_a_reload_builds_the_examples_between_answers(bare: Path, write: Write) -> None:
+    store, _ = KnowledgeStore.open(bare)
     assert store is not None
     write(
         "not-answered.yaml",
@@ -154,4 +174,5 @@ async def test_a_reload_builds_the_examples_between_answers(
     assert outcome.diff.examples_changed == ("not-answered",)
     # The build paused for the loop again and again, not once at the end.
     assert turns >= 5
-    assert len(store.snapshot.matcher.examples) == 400
+    assert store.snapshot.matcher.match("chatter number 399").kind is Kind.NONE
+    assert "none" in store.snapshot.matcher.classifier.labels

@@ -11,14 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks import synthetic
-from benchmarks.questions import Labelled, load_all
+from benchmarks.questions import Labelled, load_all, load_sets
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching import index as index_module
 from bot.core.matching.answer import Kind
 from bot.core.matching.matcher import Matcher
 
 ALL = load_all()
-TARGETS = {Kind.TENSION: 0.95, Kind.GOAL: 0.90, Kind.LIST: 0.90, Kind.NONE: 0.95}
+# Issue 8: short, keyword-rich questions keep >= 95 % overall; realistic messages reach
+# these per kind. The realistic dev set is what the blend was tuned on, so this guards
+# against regressions; the untouched test set is scored by benchmarks/bench_matcher.py.
+SHORT_TARGET = 0.95
+REALISTIC_TARGETS = {Kind.TENSION: 0.90, Kind.GOAL: 0.85, Kind.LIST: 0.95, Kind.NONE: 0.92}
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +45,20 @@ def test_labelled_sample(matcher: Matcher, item: Labelled) -> None:
     assert item.judge(answer), f"{item.question!r} -> {answer}"
 
 
-def test_accuracy_per_kind_on_every_labelled_set_meets_the_targets(matcher: Matcher) -> None:
+def test_short_questions_keep_their_accuracy(matcher: Matcher) -> None:
+    right = [item.judge(matcher.match(item.question)) for item in ALL]
+    assert sum(right) / len(right) >= SHORT_TARGET
+    assert len(ALL) >= 150
+
+
+def test_realistic_messages_meet_the_targets_per_kind(matcher: Matcher) -> None:
     results: dict[Kind, list[bool]] = defaultdict(list)
-    for item in ALL:
+    for item in load_sets("dev"):
         results[item.kind].append(item.judge(matcher.match(item.question)))
-    for kind, target in TARGETS.items():
+    for kind, target in REALISTIC_TARGETS.items():
         rate = sum(results[kind]) / len(results[kind])
         assert rate >= target, f"{kind.value}: {rate:.1%} < {target:.0%}"
-    assert len(ALL) >= 150
-    assert len(results[Kind.NONE]) >= 40
+    assert len(results[Kind.NONE]) >= 90
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ async def test_questions_are_logged_and_votes_counted(harness: Harness) -> None:
     assert "Noted as helpful" in first.response["embeds"][0]["description"]
     await fake.press(ann, reply, votes["Not helpful"])  # changed their mind
     await fake.press(ben, reply, votes["Helpful"])
-    await fake.say(ann, "what about robustness tradeoffs?", channel_id=p.ASK_ID)  # asked, no answer
+    await fake.say(ann, "who is bringing snacks to the meetup?", channel_id=p.ASK_ID)  # no answer
     await fake.slash(ann, "ask", {"question": "what is the airspeed of a swallow?"})
     await harness.bot.questions.flush()  # type: ignore[union-attr]
     path = harness.settings.question_log_path

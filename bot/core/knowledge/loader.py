@@ -24,7 +24,7 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.core.knowledge.explain import did_you_mean, explain
-from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.problems import Problem, format_path
 from bot.core.knowledge.schema import ExamplesFile, Goal, GoalsFile, Tension
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
@@ -302,11 +302,6 @@ def _check_references(
             )
         elif known:
             by_pair[pair] = f"{tension.id} in {parsed.path}"
-
-
-def example_key(text: str) -> str:
-    """Two examples are the same when they differ only in case, spacing or end punctuation."""
-    return " ".join(text.casefold().split()).rstrip(" ?!.")
 
 
 def _check_examples(

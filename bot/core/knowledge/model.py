@@ -15,6 +15,11 @@ from types import MappingProxyType
 from bot.core.knowledge.schema import Goal, Tension
 
 
+def example_key(text: str) -> str:
+    """Two examples are the same when they differ only in case, spacing or end punctuation."""
+    return " ".join(text.casefold().split()).rstrip(" ?!.")
+
+
 def _pair_key(a: str, b: str) -> frozenset[str]:
     return frozenset((a, b))
 

@@ -76,6 +76,14 @@ class LexicalMatcher:
         self.index = KnowledgeIndex(knowledge)
         self.thresholds = thresholds or Thresholds()
 
+    def concepts(self, text: str) -> list[str]:
+        """The goals and tensions a text names in the knowledge's words (aliases, keywords,
+        figures and their typos), as ``goal:<id>`` and ``tension:<id>``."""
+        q = read(self.index, text)
+        if q is None:
+            return []
+        return [f"goal:{g}" for g in q.goal_hits] + [f"tension:{t}" for t in q.keyword_hits]
+
     def match(self, question: str) -> Answer:
         """Decide what a question asks for. Never raises, whatever the text."""
         q = read(self.index, question)

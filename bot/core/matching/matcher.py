@@ -19,11 +19,13 @@ The blend's thresholds were tuned on ``tests/data/realistic/dev.yaml`` only;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, replace
 
-from bot.core.knowledge.model import Knowledge
+from bot.core.knowledge.model import Knowledge, example_key
+from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer, Kind
-from bot.core.matching.examples import ExampleIndex, ranked
+from bot.core.matching.classifier import LinearClassifier
 from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
 from bot.core.matching.message import read_message
 
@@ -32,26 +34,53 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Blend:
-    """How the examples weigh against the lexical reading (similarities are cosines, 0..1).
+    """How the learned classifier weighs against the lexical reading (probabilities 0..1).
 
-    ``veto``: a lexical answer is dropped when the closest examples are not-answered ones
-    at least this similar, and closer than the examples of the answer itself.
-    ``answer``: without a lexical answer, the best example label must be this similar and
-    ``margin`` ahead of the not-answered examples.
-    ``override``: examples of another answer this similar, ``override_margin`` ahead of
-    the lexical answer's own examples, replace it.
-    ``part``: a sentence of a long message answers alone only this confidently.
+    ``veto``: a lexical answer is dropped when the classifier gives ``none`` this much
+    (``veto_firm`` when the lexical reading is ``firm``: a figure, an acronym, both goals).
+    ``override``: a lexical answer gives way to another the classifier is this sure of,
+    unless the lexical reading is ``firm`` ("interpretability vs capability" names both
+    goals: no example about one of them alone outweighs that).
+    ``answer``: without a lexical answer, the classifier answers alone this sure.
+    ``part``: a sentence of a long message answers alone only this confidently (lexical).
+    ``suggest``: a "did you mean" needs this much probability.
     """
 
-    veto: float = 0.4
-    veto_margin: float = 0.0
+    veto: float = 0.3
+    veto_firm: float = 0.7
+    override: float = 0.5
+    firm: float = 0.8
     answer: float = 0.2
-    margin: float = 0.05
-    override: float = 0.6
-    override_margin: float = 0.25
     part: float = 0.7
-    sure: float = 0.45  # example similarity read as full confidence
-    suggest: float = 0.15  # a "did you mean" from the examples
+    suggest: float = 0.1
+
+
+def bank(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
+    """The curators' examples, plus the names the knowledge gives itself.
+
+    "Calibration vs Capability" is how people write a tension's name in a hurry; without
+    these, a bank of chatty examples would find such a terse message closest to some
+    chatter that happens to share a word.
+    """
+    for tension in knowledge.tensions.values():
+        a, b = knowledge.goal_names(tension)
+        for name in (tension.title, f"{a} vs {b}", f"{b} vs {a}"):
+            yield f"tension:{tension.id}", name
+    for goal in knowledge.goals.values():
+        yield f"goal:{goal.id}", goal.name
+    yield from knowledge.examples()
+
+
+def _rescored(answer: Answer, score: float) -> Answer:
+    return Answer(
+        answer.question,
+        answer.kind,
+        min(1.0, score),
+        tension=answer.tension,
+        goal=answer.goal,
+        goals=answer.goals,
+        alternatives=answer.alternatives,
+    )
 
 
 def label_of(answer: Answer) -> str:
@@ -70,13 +99,35 @@ class Matcher:
         knowledge: Knowledge,
         thresholds: Thresholds | None = None,
         blend: Blend | None = None,
-        examples: ExampleIndex | None = None,
+        *,
+        lexical: LexicalMatcher | None = None,
+        classifier: LinearClassifier | None = None,
     ) -> None:
-        """``examples`` is the knowledge's example index when it was built beforehand."""
+        """``lexical`` and ``classifier`` are given when built beforehand (by :meth:`steps`)."""
         self.knowledge = knowledge
-        self.lexical = LexicalMatcher(knowledge, thresholds)
-        self.examples = examples or ExampleIndex.build(knowledge.examples())
+        self.lexical = lexical or LexicalMatcher(knowledge, thresholds)
+        if classifier is None:
+            key = model_cache.key_for(knowledge.fingerprint)
+            classifier = model_cache.recall(key, self.lexical.concepts)
+            if classifier is None:
+                classifier = LinearClassifier.train(bank(knowledge), self.lexical.concepts)
+                model_cache.store(key, classifier)
+        self.classifier = classifier
+        # What curators wrote is answered as they said, whatever the classifier learned.
+        self.known = {example_key(text): label for label, text in bank(knowledge)}
         self.blend = blend or Blend()
+
+    @classmethod
+    def steps(cls, knowledge: Knowledge) -> Generator[None, None, Matcher]:
+        """Build a matcher in slices of a few milliseconds, for a reload between answers."""
+        lexical = LexicalMatcher(knowledge)
+        yield
+        key = model_cache.key_for(knowledge.fingerprint)
+        classifier = model_cache.recall(key, lexical.concepts)
+        if classifier is None:
+            classifier = yield from LinearClassifier.steps(bank(knowledge), lexical.concepts)
+            model_cache.store(key, classifier)
+        return cls(knowledge, lexical=lexical, classifier=classifier)
 
     def match(self, question: str) -> Answer:
         """Decide what a question asks for. Never raises, whatever the text."""
@@ -84,8 +135,14 @@ class Matcher:
         lexical = self.lexical.match(message.prose)
         if lexical.kind is Kind.NONE and message.parts:
             lexical = self._best_part(message.parts) or lexical
-        near = self.examples.label_scores(message.prose)
-        return self._decide(question, lexical, near)
+        answer = self.decide(
+            question,
+            lexical,
+            self.classifier.probabilities(message.prose),
+            self.known.get(example_key(message.prose)),
+        )
+        # The lexical reading saw only the prose (or one sentence); report what was asked.
+        return replace(answer, question=question)
 
     def _best_part(self, parts: tuple[str, ...]) -> Answer | None:
         """The most confident answer to one sentence of a long message, if any is sure."""
@@ -93,40 +150,42 @@ class Matcher:
         confident = [a for a in answers if a.kind is not Kind.NONE and a.score >= self.blend.part]
         return max(confident, key=lambda a: a.score, default=None)
 
-    def _decide(self, question: str, lexical: Answer, near: dict[str, float]) -> Answer:
+    def decide(
+        self,
+        question: str,
+        lexical: Answer,
+        probabilities: dict[str, float],
+        known: str | None = None,
+    ) -> Answer:
+        """The blend of the readings (public so the benchmark can retune it on cached ones)."""
         b = self.blend
-        none = near.get(NONE, 0.0)
-        best, similarity = next(((x, s) for x, s in ranked(near) if x != NONE), (NONE, 0.0))
+        if known is not None:
+            return self._labelled(question, known, 1.0, lexical)
+        best, p = max(probabilities.items(), key=lambda x: (x[1], x[0]), default=(NONE, 0.0))
         if lexical.kind is not Kind.NONE:
-            own = near.get(label_of(lexical), 0.0)
-            if none >= b.veto and none > own + b.veto_margin:
-                return self._none(question, (label_of(lexical), best), none)
-            if (
-                best != label_of(lexical)
-                and similarity >= b.override
-                and similarity - own >= b.override_margin
-            ):
-                return self._from_examples(question, best, similarity, none, lexical)
-            return Answer(
-                question,
-                lexical.kind,
-                lexical.score,
-                tension=lexical.tension,
-                goal=lexical.goal,
-                goals=lexical.goals,
-                alternatives=lexical.alternatives,
-            )
-        if best != NONE and similarity >= b.answer and similarity - none >= b.margin:
-            return self._from_examples(question, best, similarity, none, lexical)
+            own = label_of(lexical)
+            if best == own:
+                return _rescored(lexical, max(lexical.score, p))
+            if best == NONE and p >= (b.veto_firm if lexical.score >= b.firm else b.veto):
+                return self._none(question, (own,), p)
+            if best != NONE and p >= b.override and lexical.score < b.firm:
+                return self._labelled(question, best, p, lexical)
+            return lexical
+        torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
+        if best != NONE and p >= (b.override if torn else b.answer):
+            return self._labelled(question, best, p, lexical)
         if lexical.alternatives:
             return lexical
-        return self._none(question, (best,) if similarity >= b.suggest else (), similarity)
+        close = sorted(
+            (x for x, q in probabilities.items() if x != NONE and q >= b.suggest),
+            key=lambda x: -probabilities[x],
+        )
+        return self._none(question, tuple(close), probabilities.get(best, 0.0))
 
-    def _from_examples(
-        self, question: str, label: str, similarity: float, none: float, lexical: Answer
-    ) -> Answer:
-        confidence = max(0.0, min(1.0, (similarity - none / 2) / self.blend.sure))
+    def _labelled(self, question: str, label: str, confidence: float, lexical: Answer) -> Answer:
+        """The answer a label names, or ``none`` when it names nothing in this knowledge."""
         kind, _, target = label.partition(":")
+        confidence = max(0.0, min(1.0, confidence))
         if kind == Kind.TENSION.value and target in self.knowledge.tensions:
             runners = tuple(x for x in lexical.alternatives if x != target)
             return Answer(
@@ -141,7 +200,7 @@ class Matcher:
             return Answer(question, Kind.GOAL, confidence, goal=target)
         if kind == Kind.LIST.value:
             return Answer(question, Kind.LIST, confidence)
-        return self._none(question, (), similarity)
+        return self._none(question, (), 0.0)
 
     def _none(self, question: str, near: tuple[str, ...], score: float) -> Answer:
         """``none``, suggesting the tensions or goals the message came closest to."""

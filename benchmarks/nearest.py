@@ -1,4 +1,7 @@
-"""The learned half of the matcher: which example questions a message is closest to.
+"""Nearest example questions: the baseline the classifier was chosen over.
+
+``bench_matcher --variants`` scores it beside the blend, so the comparison in
+benchmarks/RESULTS.md can be re-run.
 
 Intent bots generalise by comparing a message with example *questions* rather than with
 the answer's text: people ask about the same tradeoff in the same ways far more often
@@ -7,69 +10,26 @@ word pairs and character n-grams (the n-grams carry typos, slang spellings, comp
 and other languages, whose words the English stemmer does not know); a message scores
 each label by the similarity of its nearest examples.
 
-Pure Python over an inverted index, deliberately: a bank of a few thousand examples is
-searched in a few milliseconds, the index builds in well under a second, adding one
-example is one more posting (taught examples need no retraining), and the bot starts
-without importing a numerical stack.
+Pure Python over an inverted index: a bank of a few thousand examples is searched in a
+few milliseconds.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import unicodedata
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Final
 
-from bot.core.matching.language import STOPWORDS
-from bot.core.matching.text import WORD, clean, stem
+from bot.core.matching.features import Concepts, features, no_concepts
 
-CHAR_SIZES: Final = (3, 4, 5)
-CJK_SIZES: Final = (1, 2, 3)
-WORD_WEIGHT: Final = 1.0
-PAIR_WEIGHT: Final = 0.8
-CHAR_WEIGHT: Final = 0.35
 # n-grams in more than this share of the examples say nothing about the label but cost a
 # long posting list to walk; they are left out of the index.
 MAX_DF_SHARE: Final = 0.15
 NEIGHBOURS: Final = 2  # a label scores the mean similarity of its nearest examples
-MAX_FEATURES: Final = 600  # bounded work for a message of any length
 STEP: Final = 64  # examples built between two pauses of a cooperative build (a few ms)
-
-
-def _is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
-
-
-def features(text: str) -> dict[str, float]:
-    """Raw term counts of a text, weighted by kind of feature."""
-    out: dict[str, float] = defaultdict(float)
-    words = WORD.findall(clean(text))
-    content: list[str] = []
-    for word in words:
-        if any(_is_cjk(ch) for ch in word):
-            # No spaces between Chinese words: characters and their pairs stand in.
-            for size in CJK_SIZES:
-                for i in range(len(word) - size + 1):
-                    out["z" + word[i : i + size]] += CHAR_WEIGHT * size
-            continue
-        if word in STOPWORDS or word.isdigit():
-            continue
-        s = stem(word)
-        content.append(s)
-        out["w" + s] += WORD_WEIGHT
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            for i in range(len(padded) - size + 1):
-                out["c" + padded[i : i + size]] += CHAR_WEIGHT
-        if len(out) > MAX_FEATURES:
-            break
-    for a, b in pairwise(content):
-        out[f"p{a} {b}"] += PAIR_WEIGHT
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +48,19 @@ class ExampleIndex:
         texts: list[str],
         idf: dict[str, float],
         postings: dict[str, list[tuple[int, float]]],
+        concepts: Concepts = no_concepts,
     ) -> None:
+        self.concepts = concepts
         self.labels = labels
         self.texts = texts
         self.idf = idf
         self.postings = postings
 
     @classmethod
-    def build(cls, examples: Iterable[tuple[str, str]]) -> ExampleIndex:
-        steps = cls.steps(examples)
+    def build(
+        cls, examples: Iterable[tuple[str, str]], concepts: Concepts = no_concepts
+    ) -> ExampleIndex:
+        steps = cls.steps(examples, concepts)
         while True:
             try:
                 next(steps)
@@ -106,7 +70,10 @@ class ExampleIndex:
 
     @classmethod
     def steps(
-        cls, examples: Iterable[tuple[str, str]], per_step: int = STEP
+        cls,
+        examples: Iterable[tuple[str, str]],
+        concepts: Concepts = no_concepts,
+        per_step: int = STEP,
     ) -> Generator[None, None, ExampleIndex]:
         """Build the index, pausing every ``per_step`` examples.
 
@@ -118,7 +85,7 @@ class ExampleIndex:
         raw: list[dict[str, float]] = []
         df: dict[str, int] = defaultdict(int)
         for count, (label, text) in enumerate(examples, 1):
-            f = features(text)
+            f = features(text, concepts)
             if f:
                 labels.append(label)
                 texts.append(text)
@@ -134,7 +101,7 @@ class ExampleIndex:
             for term, count in df.items()
             if count <= limit
         }
-        index = cls(labels, texts, idf, {})
+        index = cls(labels, texts, idf, {}, concepts)
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for doc, f in enumerate(raw):
             for term, weight in index._vector(f).items():
@@ -156,7 +123,7 @@ class ExampleIndex:
     def neighbours(self, text: str, k: int = 20) -> list[Neighbour]:
         """The ``k`` examples most similar to ``text``, best first."""
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in self._vector(features(text)).items():
+        for term, weight in self._vector(features(text, self.concepts)).items():
             for doc, w in self.postings.get(term, ()):
                 scores[doc] += weight * w
         best = heapq.nlargest(k, scores.items(), key=lambda item: item[1])
