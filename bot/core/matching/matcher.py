@@ -26,6 +26,7 @@ from bot.core.matching.answer import Answer, Kind
 from bot.core.matching.examples import ExampleIndex, ranked
 from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
 from bot.core.matching.message import read_message
+from bot.core.matching.reading import combine, read
 
 NONE = "none"
 
@@ -86,6 +87,18 @@ class Matcher:
             lexical = self._best_part(message.parts) or lexical
         near = self.examples.label_scores(message.prose)
         return self._decide(question, lexical, near)
+
+    def goals_named(self, text: str) -> tuple[str, ...]:
+        """The goals a message names (by name or alias), strongest first; no decision made.
+
+        A follow-up such as "and calibration?" names a goal without asking about it in
+        general: the conversation decides what it means from the last answer.
+        """
+        q = read(self.lexical.index, text)
+        if q is None:
+            return ()
+        weights = {g: combine(hits) for g, hits in q.goal_hits.items() if hits}
+        return tuple(sorted(weights, key=lambda g: (-weights[g], g)))
 
     def _best_part(self, parts: tuple[str, ...]) -> Answer | None:
         """The most confident answer to one sentence of a long message, if any is sure."""
