@@ -37,7 +37,7 @@ from bot.core.knowledge.loader import load_or_raise
 from bot.core.matching.matcher import Matcher
 from bot.settings import bundled_knowledge_dir
 
-from .conversations import CONVERSATIONS, BadConversations, load, play, play_given_labels
+from .conversations import CONVERSATIONS, BadConversationsError, load, play, play_given_labels
 
 ROLES = ("follow-up", "first/standalone", "first-line none", "none inside")
 
@@ -134,7 +134,7 @@ def main() -> None:
     try:
         for name in names:
             score(matcher, CONVERSATIONS / f"{name}.yaml", misses=args.misses)
-    except BadConversations as exc:
+    except BadConversationsError as exc:
         print(f"bench_conversation: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 

@@ -26,7 +26,7 @@ from bot.core.rendering.focused import Section
 CONVERSATIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
 
 
-class BadConversations(ValueError):
+class BadConversationsError(ValueError):
     """A labelled file that cannot be scored; the message names the file and the turn."""
 
 
@@ -61,27 +61,27 @@ class Labelled:
 
 def _turn(raw: object, where: str, position: int, knowledge: Knowledge | None) -> Labelled:
     if not isinstance(raw, dict) or not isinstance(raw.get("say"), str):
-        raise BadConversations(f"{where}: a turn needs 'say' (text)")
+        raise BadConversationsError(f"{where}: a turn needs 'say' (text)")
     unknown = set(raw) - {"say", "expect", "section", "follow_up"}
     if unknown:
-        raise BadConversations(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        raise BadConversationsError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     expect = str(raw.get("expect", ""))
     kind_text, _, target = expect.partition(":")
     try:
         kind = Kind(kind_text)
     except ValueError:
-        raise BadConversations(
+        raise BadConversationsError(
             f"{where}: expect {expect!r} is not tension:<id>, goal:<id>, list or none"
         ) from None
     if (kind in (Kind.TENSION, Kind.GOAL)) != bool(target):
-        raise BadConversations(f"{where}: expect {expect!r} needs exactly one id for {kind}")
+        raise BadConversationsError(f"{where}: expect {expect!r} needs exactly one id for {kind}")
     if knowledge is not None and target:
         known = knowledge.tensions if kind is Kind.TENSION else knowledge.goals
         if target not in known:
-            raise BadConversations(f"{where}: {kind} {target!r} is not in the knowledge")
+            raise BadConversationsError(f"{where}: {kind} {target!r} is not in the knowledge")
     section = raw.get("section")
     if section is not None and section not in set(Section):
-        raise BadConversations(f"{where}: section {section!r} is not one of {list(Section)}")
+        raise BadConversationsError(f"{where}: section {section!r} is not one of {list(Section)}")
     return Labelled(
         raw["say"],
         kind,
@@ -96,13 +96,15 @@ def load(path: Path, knowledge: Knowledge | None = None) -> list[list[Labelled]]
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
-        raise BadConversations(f"{path.name}: not valid YAML: {exc}") from None
+        raise BadConversationsError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("conversations"), list):
-        raise BadConversations(f"{path.name}: expected a top-level 'conversations:' list")
+        raise BadConversationsError(f"{path.name}: expected a top-level 'conversations:' list")
     out: list[list[Labelled]] = []
     for number, raw in enumerate(data["conversations"], start=1):
         if not isinstance(raw, list) or not raw:
-            raise BadConversations(f"{path.name}: conversation {number} is not a list of turns")
+            raise BadConversationsError(
+                f"{path.name}: conversation {number} is not a list of turns"
+            )
         out.append(
             [
                 _turn(turn, f"{path.name}: conversation {number}, turn {i + 1}", i, knowledge)

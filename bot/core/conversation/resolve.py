@@ -56,9 +56,7 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
     return resolved
 
 
-def _prefer_standalone(
-    answer: Answer, resolved: Turn, sides: tuple[str, ...], cue: Cue
-) -> bool:
+def _prefer_standalone(answer: Answer, resolved: Turn, sides: tuple[str, ...], cue: Cue) -> bool:
     """Both readings are possible: the message's own answer wins unless it needs the context.
 
     A tension the message names by itself (both sides new to the conversation) is its own

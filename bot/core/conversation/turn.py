@@ -45,11 +45,12 @@ class Turn:
         if self.unclear is not None:
             return unclear_follow_up_card(knowledge, self.unclear)
         if self.section is not None:
-            if answer.kind is Kind.TENSION and answer.tension in knowledge.tensions:
-                tension = knowledge.tensions[answer.tension]
+            tension = knowledge.tensions.get(answer.tension or "")
+            if answer.kind is Kind.TENSION and tension is not None:
                 return tension_section_card(knowledge, tension, self.section, markdown=markdown)
-            if answer.kind is Kind.GOAL and answer.goal in knowledge.goals:
-                return goal_section_card(knowledge, answer.goal, self.section, markdown=markdown)
+            goal = answer.goal or ""
+            if answer.kind is Kind.GOAL and goal in knowledge.goals:
+                return goal_section_card(knowledge, goal, self.section, markdown=markdown)
         return answer_card(knowledge, answer, markdown=markdown)
 
     def next_context(self, before: Context | None) -> Context | None:

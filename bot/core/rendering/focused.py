@@ -85,9 +85,7 @@ def goal_section_card(
     goal = knowledge.goals[goal_id]
     tensions = knowledge.tensions_of(goal_id)
     fields = tuple(
-        CardField(t.title, text)
-        for t in tensions
-        if (text := _part(t, section, markdown=markdown))
+        CardField(t.title, text) for t in tensions if (text := _part(t, section, markdown=markdown))
     )
     if section is Section.SUMMARY:
         description = goal.description
