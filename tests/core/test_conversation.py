@@ -198,6 +198,8 @@ def test_reading_a_cue() -> None:
     )
     assert read_cue(long) is None  # a paragraph carries its own question
     assert read_cue("good morning everyone") is None
+    for nod in ("thanks for that!", "got it", "ok that makes sense", "is that so", "love it"):
+        assert read_cue(nod) is None, nod
 
 
 # --- the labelled conversations --------------------------------------------------------------

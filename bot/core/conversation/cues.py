@@ -99,6 +99,13 @@ RESETS: Final = _phrases(
     real question, autre question, otra pregunta, andere frage, outra pergunta"""
 )
 
+# Thanks and nods: "thanks for that", "got it", "cool, makes sense" point back but ask nothing.
+ACKNOWLEDGEMENTS: Final = frozenset(
+    """thanks thank thx ty tysm cheers cool nice great awesome perfect neat lol haha ok okay
+    sense makes helps helpful useful interesting wow right true see gotcha love
+    merci gracias danke obrigado obrigada genial super""".split()
+)
+
 # Words with no content of their own in a follow-up.
 FILLERS: Final = frozenset(
     """a an the is are was were be do does did any anything some so ok okay then tho
@@ -184,7 +191,8 @@ def read_cue(text: str) -> Cue | None:
     points_back = bool(pointed) or (cjk and any(m in plain for m in POINTERS_CJK))
     used |= pointed
     rest = [w for p, w in enumerate(words) if p not in used and w not in FILLERS]
-    if section is None and not switch and not points_back:
+    asks_nothing = not points_back or all(w in ACKNOWLEDGEMENTS for w in rest)
+    if section is None and not switch and asks_nothing:
         return None
     bare = section is not None and not rest and not cjk
     if cjk:  # no spaces to count words by: a short line of a few characters is bare
