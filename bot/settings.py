@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     cooldown_rate: int = Field(default=5, ge=1, description="answers per user per cooldown_seconds")
     cooldown_seconds: float = Field(default=60.0, gt=0)
     repeat_window_seconds: float = Field(default=60.0, ge=0)
+    conversation_minutes: float = Field(
+        default=10.0, ge=0, description="how long a follow-up leans on the last answer; 0 = off"
+    )
     question_log_path: Path | None = Path("data/questions.sqlite3")
     log_retention_days: int = Field(default=90, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -173,6 +173,72 @@ def test_ask_json_from_stdin_keeps_one_line_per_question(bundled_dir: Path) -> N
     assert [line["kind"] for line in lines] == ["goal", "none", "none", "none", "list"]
 
 
+CONVERSATION = ("ask", "--json", "--conversation", "-")
+
+
+def ask_conversation(bundled_dir: Path, lines: list[str]) -> list[dict[str, object]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(bundled_dir), *CONVERSATION],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_ask_json_conversation_answers_follow_ups_and_restarts_on_an_empty_line(
+    bundled_dir: Path,
+) -> None:
+    lines = [
+        "does running an SAE slow inference down?",
+        "how much exactly?",
+        "what about capability?",
+        "",  # a new conversation: nothing printed, and nothing to lean on
+        "how much exactly?",
+        "   ",
+        "why?",
+    ]
+    out = ask_conversation(bundled_dir, lines)
+    assert [o["question"] for o in out] == [line for line in lines if line.strip()]
+    got = [(o["kind"], o["tension"] or o["goal"], o["section"], o["follow_up"]) for o in out]
+    assert got == [
+        ("tension", "interpretability-vs-efficiency", None, False),
+        ("tension", "interpretability-vs-efficiency", "tradeoff", True),
+        ("tension", "interpretability-vs-capability", None, True),
+        ("none", None, None, False),
+        ("none", None, None, False),
+    ]
+    # Today's fields, unchanged, plus the two new ones.
+    assert set(out[0]) == {
+        "question",
+        "kind",
+        "tension",
+        "goal",
+        "goals",
+        "score",
+        "alternatives",
+        "follow_up",
+        "section",
+    }
+
+
+def test_ask_json_without_conversation_answers_each_line_alone(bundled_dir: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(bundled_dir), "ask", "--json", "-"],
+        input="does running an SAE slow inference down?\nhow much exactly?\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["kind"] for o in out] == ["tension", "none"]
+    assert "follow_up" not in out[1]
+
+
 def test_ask_without_a_question_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], bundled_dir: Path
 ) -> None:
@@ -194,6 +260,22 @@ def test_chat_answers_until_quit(bundled_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("Goal tension") == 1
     assert "Goal tensions" not in done.stdout  # nothing after quit
+
+
+def test_chat_keeps_the_context_between_lines(bundled_dir: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(bundled_dir), "chat"],
+        input="do calibrated models score lower on benchmarks?\nany papers?\nwhy?\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Calibration vs Benchmark Capability · Further reading" in out
+    assert "Calibration vs Benchmark Capability · Why" in out
+    assert "No matching tension" not in out
 
 
 def test_stats_text_names_tensions_from_the_configured_knowledge(

@@ -118,9 +118,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     matcher = Matcher(k)
     questions = questions_from(args.question, sys.stdin, each_argument=args.json)
     if args.json:
-        answer_json(matcher, questions, sys.stdout)
+        answer_json(matcher, questions, sys.stdout, conversation=args.conversation)
     else:
-        answer_text(matcher, questions, sys.stdout)
+        answer_text(matcher, questions, sys.stdout, conversation=args.conversation)
     return EXIT_OK
 
 
@@ -217,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question", nargs="*", help="the question (or - for standard input)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question, per line")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="the questions are one conversation: follow-ups use the last answer; "
+        "an empty line starts a new one",
+    )
     ask.set_defaults(func=cmd_ask)
 
     chatting = sub.add_parser("chat", help="ask questions interactively (Ctrl-D or quit ends)")

@@ -1,7 +1,10 @@
 """``tensionbot ask`` and ``tensionbot chat``: the matcher from a terminal or a pipe.
 
 With ``--json`` each question gives exactly one line on standard output, in order, so the
-output can be zipped with the input; everything else goes to standard error.
+output can be zipped with the input; everything else goes to standard error. With
+``--conversation`` the lines are one conversation, as in ``chat``: a follow-up is answered
+in the context of the last answer, and an empty line starts a new conversation (and gets
+no output line, so a script can separate conversations without counting them).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from bot.core.conversation.resolve import Conversation
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
 from bot.core.rendering.render import answer_card
@@ -31,25 +35,50 @@ def questions_from(args: list[str], stdin: TextIO, *, each_argument: bool) -> It
         yield " ".join(args)
 
 
-def answer_json(matcher: Matcher, questions: Iterable[str], out: TextIO) -> None:
+def answer_json(
+    matcher: Matcher, questions: Iterable[str], out: TextIO, *, conversation: bool = False
+) -> None:
+    if conversation:
+        _converse_json(matcher, questions, out)
+        return
     for question in questions:
         answer = matcher.match(question)
         out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
 
 
-def answer_text(matcher: Matcher, questions: Iterable[str], out: TextIO) -> None:
+def _converse_json(matcher: Matcher, lines: Iterable[str], out: TextIO) -> None:
+    """One line out per message, flushed, so a program can talk to it turn by turn."""
+    chat = Conversation(matcher)
+    for line in lines:
+        if not line.strip():
+            chat.restart()
+            continue
+        out.write(json.dumps(chat.ask(line).to_json(), ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def answer_text(
+    matcher: Matcher, questions: Iterable[str], out: TextIO, *, conversation: bool = False
+) -> None:
+    chat = Conversation(matcher)
     first = True
     for question in questions:
+        if conversation and not question.strip():
+            chat.restart()
+            continue
         if not first:
             out.write("\n" + "-" * 40 + "\n")
         first = False
-        answer = matcher.match(question)
-        out.write(card_text(answer_card(matcher.knowledge, answer, markdown=False)) + "\n")
+        if conversation:
+            card = chat.ask(question).card(matcher.knowledge, markdown=False)
+        else:
+            card = answer_card(matcher.knowledge, matcher.match(question), markdown=False)
+        out.write(card_text(card) + "\n")
 
 
 def chat(knowledge: Knowledge, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
-    """Ask, read, repeat; Ctrl-D or "quit" ends."""
-    matcher = Matcher(knowledge)
+    """Ask, read, repeat; Ctrl-D or "quit" ends. Follow-ups lean on the last answer."""
+    conversation = Conversation(Matcher(knowledge))
     interactive = stdin.isatty()
     if interactive:
         goals = ", ".join(g.name for g in knowledge.goals.values())
@@ -65,6 +94,6 @@ def chat(knowledge: Knowledge, stdin: TextIO = sys.stdin, out: TextIO = sys.stdo
             return
         if not line.strip():
             continue
-        answer = matcher.match(line.strip())
-        out.write(card_text(answer_card(knowledge, answer, markdown=False)) + "\n")
+        turn = conversation.ask(line.strip())
+        out.write(card_text(turn.card(knowledge, markdown=False)) + "\n")
         out.flush()

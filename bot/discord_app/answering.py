@@ -92,9 +92,21 @@ def log_answer(route: str, answer: Answer, started: float, **fields: Any) -> Non
 
 
 async def reply_to_message(
-    bot: TensionBot, message: discord.Message, text: str, answer: Answer, route: str, started: float
-) -> None:
-    """Reply in the channel (mention, DM, opted-in channel), without pinging anyone."""
+    bot: TensionBot,
+    message: discord.Message,
+    text: str,
+    answer: Answer,
+    route: str,
+    started: float,
+    *,
+    card: Card | None = None,
+    repeat_key: str | None = None,
+) -> discord.Message | None:
+    """Reply in the channel (mention, DM, opted-in channel), without pinging anyone.
+
+    ``card`` replaces the answer's own card (a follow-up shows one part of an answer), and
+    ``repeat_key`` what counts as the same answer. Returns the answer sent, if one was.
+    """
     channel_id = message.channel.id
     user_id = message.author.id
     wait = bot.cooldown.retry_after(user_id)
@@ -102,8 +114,8 @@ async def reply_to_message(
         if route != "channel" and bot.cooldown.should_warn(user_id):
             await _send_quietly(message, embed=notice(cooldown_text(wait)), delete_after=10)
         log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
-        return
-    key = answer_key(answer)
+        return None
+    key = repeat_key or answer_key(answer)
     guild_id = message.guild.id if message.guild else None
     question_id = record_question(
         bot,
@@ -119,17 +131,19 @@ async def reply_to_message(
         if earlier is not None:
             await _send_quietly(message, embed=notice(repeat_text(earlier.link)))
             log_answer(route, answer, started, repeated=True)
-            return
-    card = answer_card(bot.store.snapshot.knowledge, answer)
+            return None
+    if card is None:
+        card = answer_card(bot.store.snapshot.knowledge, answer)
     view = links_view(card.links, question_id=question_id)
     sent = await _send_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
-        return
+        return None
     if view is not None:
         bot.expiry.track(sent, card.links, question_id)
     if answer.kind is not Kind.NONE:
         bot.repeats.remember(channel_id, key, jump_url(guild_id, channel_id, sent.id))
     log_answer(route, answer, started)
+    return sent
 
 
 async def _send_quietly(message: discord.Message, **kwargs: Any) -> discord.Message | None:
@@ -156,18 +170,20 @@ async def respond_to_interaction(
     *,
     question: str | None = None,
     file: discord.File | None = None,
-) -> None:
+    repeat_key: str | None = None,
+) -> int | None:
     """Answer a slash command: public when it answers, ephemeral when it only helps the asker.
 
     ``question`` is the free text asked, when there was one: it goes to the question log.
+    Returns the id of the public answer, when one was posted.
     """
     wait = bot.cooldown.retry_after(interaction.user.id)
     if wait > 0:
         await interaction.response.send_message(embed=notice(cooldown_text(wait)), ephemeral=True)
         log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
-        return
+        return None
     channel_id = interaction.channel_id or 0
-    key = answer_key(answer)
+    key = repeat_key or answer_key(answer)
     question_id = None
     if question is not None:
         question_id = record_question(
@@ -187,14 +203,14 @@ async def respond_to_interaction(
         if view is not None:
             bot.expiry.track(interaction, card.links)
         log_answer(route, answer, started)
-        return
+        return None
     earlier = bot.repeats.earlier(channel_id, key)
     if earlier is not None:
         await interaction.response.send_message(
             embed=notice(repeat_text(earlier.link)), ephemeral=True
         )
         log_answer(route, answer, started, repeated=True)
-        return
+        return None
     view = links_view(card.links, question_id=question_id)
     embed = to_embed(card)
     if file is not None:
@@ -205,7 +221,9 @@ async def respond_to_interaction(
     if view is not None:
         bot.expiry.track(interaction, card.links, question_id)
     link = None
-    if callback is not None and callback.message_id is not None:
-        link = jump_url(interaction.guild_id, channel_id, callback.message_id)
+    message_id = callback.message_id if callback is not None else None
+    if message_id is not None:
+        link = jump_url(interaction.guild_id, channel_id, message_id)
     bot.repeats.remember(channel_id, key, link)
     log_answer(route, answer, started)
+    return message_id

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.conversation.memory import ConversationMemory
 from bot.core.store import KnowledgeStore
 from bot.core.throttle import RepeatGuard, UserCooldown
 
@@ -78,6 +79,7 @@ class TensionBot(commands.Bot):
         self.store = store
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.repeats = RepeatGuard(settings.repeat_window_seconds)
+        self.conversations = ConversationMemory(settings.conversation_minutes * 60)
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self.expiry = ButtonExpiry()

@@ -10,6 +10,13 @@ from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import MAX_READING, MAX_RESEARCH, Goal, Reading, Tension
 from bot.core.rendering import limits
 from bot.core.rendering.cards import Card, CardField, fit
+from bot.core.rendering.focused import (
+    NO_READING,
+    Section,
+    goal_section_card,
+    tension_section_card,
+    unclear_follow_up_card,
+)
 from bot.core.rendering.render import goal_card, list_card, tension_card
 
 
@@ -72,6 +79,30 @@ def test_overviews_of_a_thousand_tensions_fit() -> None:
     card = goal_card(knowledge, busiest)
     assert_within_limits(card)
     assert "showing" in card.footer
+
+
+def test_focused_cards_fit_and_name_their_tension(knowledge: Knowledge) -> None:
+    big = synthetic.build(1000)
+    busiest = max(big.goals, key=lambda g: len(big.tensions_of(g)))
+    for section in Section:
+        for tension in knowledge.tensions.values():
+            card = tension_section_card(knowledge, tension, section)
+            assert_within_limits(card)
+            assert card.title.startswith(tension.title)
+            assert card.footer.endswith(tension.id)
+        for goal_id in knowledge.goals:
+            card = goal_section_card(knowledge, goal_id, section)
+            assert_within_limits(card)
+            assert card.title.startswith(knowledge.goals[goal_id].name)
+        assert_within_limits(goal_section_card(big, busiest, section))
+    for target in [f"tension:{t}" for t in knowledge.tensions] + ["goal:calibration", "x"]:
+        assert_within_limits(unclear_follow_up_card(knowledge, target))
+
+
+def test_a_tension_without_reading_says_so(knowledge: Knowledge) -> None:
+    tension = next(iter(knowledge.tensions.values())).model_copy(update={"reading": ()})
+    card = tension_section_card(knowledge, tension, Section.READING)
+    assert card.description == NO_READING
 
 
 text = st.text(min_size=0, max_size=8000)

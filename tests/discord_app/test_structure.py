@@ -53,6 +53,7 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert settings.answer_channel_ids == {123, 456}
     assert settings.moderator_role_ids == {789}
     assert settings.knowledge_dir == tmp_path
+    assert settings.conversation_minutes == 10  # the default
     assert settings.discord_token is not None
     assert TOKEN not in repr(settings)
     assert TOKEN not in str(settings.model_dump())
@@ -61,9 +62,13 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 def test_settings_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     env = tmp_path / ".env"
-    env.write_text(f"DISCORD_TOKEN={TOKEN}\nTENSIONBOT_COOLDOWN_RATE=3\n", "utf-8")
+    env.write_text(
+        f"DISCORD_TOKEN={TOKEN}\nTENSIONBOT_COOLDOWN_RATE=3\nTENSIONBOT_CONVERSATION_MINUTES=2.5\n",
+        "utf-8",
+    )
     settings = Settings(_env_file=env)  # type: ignore[call-arg]
     assert settings.cooldown_rate == 3
+    assert settings.conversation_minutes == 2.5
     assert settings.discord_token is not None
 
 

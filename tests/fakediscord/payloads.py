@@ -17,6 +17,7 @@ GENERAL_ID = 1_200_000_000_000_000_101  # an ordinary channel: the bot speaks wh
 ASK_ID = 1_200_000_000_000_000_102  # opted in: the bot answers questions unprompted
 OTHER_ID = 1_200_000_000_000_000_103
 DM_CHANNEL_ID = 1_200_000_000_000_000_201
+THREAD_ID = 1_200_000_000_000_000_301  # a public thread under #general
 
 # Permission bits.
 MANAGE_GUILD = 1 << 5
@@ -83,6 +84,27 @@ def channel(channel_id: int, name: str, position: int) -> dict[str, Any]:
     }
 
 
+def thread(thread_id: int, parent_id: int, name: str) -> dict[str, Any]:
+    return {
+        "id": str(thread_id),
+        "type": 11,
+        "guild_id": str(GUILD_ID),
+        "parent_id": str(parent_id),
+        "owner_id": str(OWNER_ID),
+        "name": name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": now(),
+            "locked": False,
+        },
+    }
+
+
 def role(role_id: int, name: str, permissions: int, position: int) -> dict[str, Any]:
     return {
         "id": str(role_id),
@@ -137,7 +159,7 @@ def guild(members: list[dict[str, Any]]) -> dict[str, Any]:
             channel(ASK_ID, "ask-the-bot", 1),
             channel(OTHER_ID, "off-topic", 2),
         ],
-        "threads": [],
+        "threads": [thread(THREAD_ID, GENERAL_ID, "a thread")],
         "members": members,
         "voice_states": [],
         "presences": [],

@@ -218,12 +218,30 @@ class FakeDiscord:
         mention_bot: bool = False,
         mention_roles: tuple[int, ...] = (),
         mention_everyone: bool = False,
+        reply_to: dict[str, Any] | None = None,
+        ping: bool = False,
     ) -> int:
-        """A person posts a message; returns its id."""
-        mentions = [p.BOT_USER] if mention_bot else []
+        """A person posts a message; returns its id.
+
+        ``reply_to`` makes it a reply to that message (in its channel); ``ping`` keeps the
+        reply's mention of the author switched on, which adds them to the mentions only.
+        """
+        mentions = [p.BOT_USER] if mention_bot or ping else []
         if mention_bot and f"<@{p.BOT_ID}>" not in content:
             content = f"<@{p.BOT_ID}> {content}"
         member = self.members.get(int(author["id"]), {}).get("member")
+        reference = None
+        if reply_to is not None:
+            channel_id = int(reply_to["channel_id"])
+            dm = channel_id == p.DM_CHANNEL_ID
+            reference = {
+                "type": 0,
+                "message_id": reply_to["id"],
+                "channel_id": reply_to["channel_id"],
+                "fail_if_not_exists": False,
+            }
+            if not dm:
+                reference["guild_id"] = str(p.GUILD_ID)
         data = p.message(
             channel_id=p.DM_CHANNEL_ID if dm else channel_id,
             author=author,
@@ -233,7 +251,12 @@ class FakeDiscord:
             mentions=mentions,
             mention_roles=list(mention_roles),
             mention_everyone=mention_everyone,
+            reference=reference,
         )
+        if reply_to is not None:
+            data["referenced_message"] = {
+                k: v for k, v in reply_to.items() if k not in ("sent_at", "replied_to")
+            }
         self.messages[int(data["id"])] = data
         self.dispatched_at[int(data["id"])] = time.perf_counter()
         await self.dispatch("MESSAGE_CREATE", data)

@@ -28,6 +28,7 @@ from bot.core.matching.answer import Answer, Kind
 from bot.core.matching.classifier import LinearClassifier
 from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
 from bot.core.matching.message import read_message
+from bot.core.matching.reading import combine, read
 
 NONE = "none"
 
@@ -143,6 +144,18 @@ class Matcher:
         )
         # The lexical reading saw only the prose (or one sentence); report what was asked.
         return replace(answer, question=question)
+
+    def goals_named(self, text: str) -> tuple[str, ...]:
+        """The goals a message names (by name or alias), strongest first; no decision made.
+
+        A follow-up such as "and calibration?" names a goal without asking about it in
+        general: the conversation decides what it means from the last answer.
+        """
+        q = read(self.lexical.index, text)
+        if q is None:
+            return ()
+        weights = {g: combine(hits) for g, hits in q.goal_hits.items() if hits}
+        return tuple(sorted(weights, key=lambda g: (-weights[g], g)))
 
     def _best_part(self, parts: tuple[str, ...]) -> Answer | None:
         """The most confident answer to one sentence of a long message, if any is sure."""

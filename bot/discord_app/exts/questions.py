@@ -1,4 +1,8 @@
-"""Free-text questions: mentions, DMs, opted-in channels, and ``/ask``."""
+"""Free-text questions: mentions, DMs, opted-in channels, replies to answers, and ``/ask``.
+
+Each is answered as a turn of a conversation (see ``..conversations``), so a follow-up
+such as "why?" or "and calibration?" leans on the last answer.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ...core.conversation.resolve import respond
+from ...core.matching.answer import Kind
 from ...core.matching.policy import answer_unprompted
 from ...core.matching.text import reads_as_question
-from ...core.rendering.render import answer_card, list_card
+from ...core.rendering.render import list_card
 from ..answering import record_question, reply_to_message, respond_to_interaction
 from ..client import TensionBot
+from ..conversations import (
+    context_for,
+    interaction_key,
+    message_key,
+    remember,
+    repeat_key,
+    replied_context,
+)
 from ..embeds import to_embed
 from ..views import links_view
 
@@ -40,6 +54,8 @@ class Questions(commands.Cog):
         me = self.bot.user
         if me is not None and any(user.id == me.id for user in message.mentions):
             return "mention"
+        if replied_context(self.bot.conversations, message) is not None:
+            return "reply"  # to one of the bot's answers, without pinging it
         channel = message.channel
         parent = getattr(channel, "parent_id", None)
         opted_in = self.bot.settings.answer_channel_ids
@@ -75,8 +91,12 @@ class Questions(commands.Cog):
                 if view is not None:
                     self.bot.expiry.track(sent, card.links)
             return
-        answer = snapshot.matcher.match(text)
-        if route == "channel" and not answer_unprompted(text, answer):
+        before = context_for(self.bot.conversations, message)
+        turn = respond(snapshot.matcher, before, text)
+        answer = turn.answer
+        if route == "reply" and answer.kind is Kind.NONE and turn.unclear is None:
+            return  # "lol nice" under an answer is not meant for the bot
+        if route == "channel" and not (turn.follow_up or answer_unprompted(text, answer)):
             if reads_as_question(text):  # asked, but not confidently answerable: a gap to see
                 record_question(
                     self.bot,
@@ -89,7 +109,18 @@ class Questions(commands.Cog):
                 )
             log.debug("channel message not answered", extra={"kind": answer.kind.value})
             return
-        await reply_to_message(self.bot, message, text, answer, route, started)
+        answered = await reply_to_message(
+            self.bot,
+            message,
+            text,
+            answer,
+            route,
+            started,
+            card=turn.card(snapshot.knowledge),
+            repeat_key=repeat_key(turn),
+        )
+        if answered is not None and answer.kind is not Kind.NONE:
+            remember(self.bot.conversations, message_key(message), turn, before, answered.id)
 
     @app_commands.command(
         name="ask", description="Ask about the tradeoffs between AI-research goals"
@@ -100,11 +131,21 @@ class Questions(commands.Cog):
     ) -> None:
         started = time.perf_counter()
         snapshot = self.bot.store.snapshot
-        answer = snapshot.matcher.match(question)
-        card = answer_card(snapshot.knowledge, answer)
-        await respond_to_interaction(
-            self.bot, interaction, answer, card, "slash", started, question=question
+        key = interaction_key(interaction)
+        before = self.bot.conversations.recall(key)
+        turn = respond(snapshot.matcher, before, question)
+        sent_id = await respond_to_interaction(
+            self.bot,
+            interaction,
+            turn.answer,
+            turn.card(snapshot.knowledge),
+            "slash",
+            started,
+            question=question,
+            repeat_key=repeat_key(turn),
         )
+        if sent_id is not None:
+            remember(self.bot.conversations, key, turn, before, sent_id)
 
 
 async def setup(bot: TensionBot) -> None:
