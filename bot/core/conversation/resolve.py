@@ -51,22 +51,31 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
             return Turn(answer)
         return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.link)
     sides = _goals_of(knowledge, context)
-    if stands_alone(answer) and _prefer_standalone(answer, resolved, sides, cue):
+    named = matcher.goals_named(text)
+    if stands_alone(answer) and _prefer_standalone(answer, resolved, sides, cue, named):
         return Turn(answer)
     return resolved
 
 
-def _prefer_standalone(answer: Answer, resolved: Turn, sides: tuple[str, ...], cue: Cue) -> bool:
+def _prefer_standalone(
+    answer: Answer,
+    resolved: Turn,
+    sides: tuple[str, ...],
+    cue: Cue,
+    named: tuple[str, ...],
+) -> bool:
     """Both readings are possible: the message's own answer wins unless it needs the context.
 
-    A tension the message names by itself (both sides new to the conversation) is its own
-    question even when it says "that"; a goal alone after "and ..." is what the switch is for.
+    A tension the message names by itself (both its goals named, neither side of the
+    conversation's) is its own question even when it says "that"; a goal alone after
+    "and ..." is what the switch is for, whatever the matcher would guess from one word.
     """
     if not cue.leans_on_context:
         return True
     if answer.kind is not Kind.TENSION or answer.tension == resolved.answer.tension:
         return False
-    return not any(goal in sides for goal in answer.goals)
+    both_named = set(answer.goals) <= set(named)
+    return both_named and not any(goal in sides for goal in answer.goals)
 
 
 def _still_known(knowledge: Knowledge, context: Context) -> bool:

@@ -52,6 +52,7 @@ class Blend:
     override: float = 0.5
     firm: float = 0.8
     answer: float = 0.2
+    margin: float = 0.1  # ... and this far ahead of ``none``
     part: float = 0.7
     suggest: float = 0.1
 
@@ -185,7 +186,8 @@ class Matcher:
                 return self._labelled(question, best, p, lexical)
             return lexical
         torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
-        if best != NONE and p >= (b.override if torn else b.answer):
+        ahead = p - probabilities.get(NONE, 0.0) >= b.margin
+        if best != NONE and ahead and p >= (b.override if torn else b.answer):
             return self._labelled(question, best, p, lexical)
         if lexical.alternatives:
             return lexical
