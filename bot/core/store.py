@@ -2,8 +2,9 @@
 
 Readers take ``store.snapshot`` once per question and use only that object, so a reload
 that swaps the attribute mid-question cannot give them half of each version. A reload
-reads the new knowledge off the event loop, builds its matcher in slices between answers,
-and swaps only when both are complete; on any problem nothing changes.
+reads the new knowledge and builds its matcher in slices of a few milliseconds, answering
+questions between them (a thread would hold the GIL against the event loop instead), and
+swaps only when both are complete; on any problem nothing changes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.knowledge.loader import load_knowledge
+from bot.core.knowledge.loader import load_knowledge, load_steps
 from bot.core.knowledge.model import Knowledge, KnowledgeDiff, diff
 from bot.core.knowledge.problems import Problem
 from bot.core.matching.matcher import Matcher
+from bot.core.stepwise import finish_between
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,14 +45,7 @@ class Snapshot:
         Most of a build is the example index, pure Python; in a thread it would hold the
         GIL against the loop for the whole build, and answers would wait for it.
         """
-        steps = Matcher.steps(knowledge)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                matcher: Matcher = done.value
-                return cls(knowledge, matcher)
-            await asyncio.sleep(0)
+        return cls(knowledge, await finish_between(Matcher.steps(knowledge)))
 
 
 @dataclass(frozen=True)
@@ -84,7 +79,7 @@ class KnowledgeStore:
         async with self._lock:  # two moderators at once get two consistent reloads
             before = self.snapshot
             start = time.perf_counter()
-            loaded = await asyncio.to_thread(load_knowledge, self.folder)
+            loaded = await finish_between(load_steps(self.folder))
             if loaded.knowledge is None:
                 took = time.perf_counter() - start
                 return ReloadOutcome(

@@ -29,6 +29,7 @@ from bot.core.knowledge.problems import Problem, format_path
 from bot.core.knowledge.schema import ExamplesFile, Goal, GoalsFile, Tension
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
 from bot.core.rendering import limits
+from bot.core.stepwise import Steps, finish
 
 GOALS_FILE: Final = "goals.yaml"
 TENSIONS_DIR: Final = "tensions"
@@ -82,6 +83,11 @@ class _Collector:
 
 def load_knowledge(root: str | Path) -> LoadResult:
     """Load and validate a knowledge folder. Never raises for bad content."""
+    return finish(load_steps(root))
+
+
+def load_steps(root: str | Path) -> Steps[LoadResult]:
+    """:func:`load_knowledge`, pausing after each file (see :mod:`bot.core.stepwise`)."""
     root = Path(root)
     c = _Collector(root)
     shown = c.display(root)
@@ -92,9 +98,12 @@ def load_knowledge(root: str | Path) -> LoadResult:
         return LoadResult(None, tuple(c.problems))
 
     goals = _load_goals(c, root / GOALS_FILE)
-    tensions = _load_tensions(c, root / TENSIONS_DIR)
+    yield
+    tensions = yield from _load_tensions(c, root / TENSIONS_DIR)
     overview = _load_examples(c, root / OVERVIEW_FILE)
+    yield
     not_answered = _load_examples(c, root / NOT_ANSWERED_FILE)
+    yield
     _check_root_entries(c, root)
 
     goal_ids = {goal.id for goal, _ in goals}
@@ -241,7 +250,7 @@ def _yaml_files(c: _Collector, folder: Path) -> Iterator[Path]:
             yield entry
 
 
-def _load_tensions(c: _Collector, folder: Path) -> list[tuple[Tension, YamlDoc]]:
+def _load_tensions(c: _Collector, folder: Path) -> Steps[list[tuple[Tension, YamlDoc]]]:
     if not folder.is_dir():
         c.add(c.display(folder), None, "", "missing: the tensions folder is required")
         return []
@@ -257,6 +266,7 @@ def _load_tensions(c: _Collector, folder: Path) -> list[tuple[Tension, YamlDoc]]
         tension = _validate(c, parsed, Tension)
         if tension is not None:
             out.append((tension, parsed))
+        yield
     return out
 
 

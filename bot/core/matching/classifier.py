@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.matching.features import Concepts, features, no_concepts
+from bot.core.stepwise import finish
 
 EPOCHS: Final = 8
 BATCH: Final = 32
@@ -32,6 +33,7 @@ L2: Final = 1e-4
 SEED: Final = 20261127
 BALANCE: Final = 0.5  # 0: every example counts alike; 1: every label counts alike
 BATCHES_PER_STEP: Final = 8  # a pause every few milliseconds of training
+EXAMPLES_PER_STEP: Final = 24  # the same, while reading the examples
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.intp]
@@ -75,6 +77,12 @@ class LinearClassifier:
         self.bias = bias
         self.concepts = concepts
 
+    @classmethod
+    def untrained(cls) -> LinearClassifier:
+        """Knows nothing: every text gets no probabilities, so the lexical reading decides."""
+        empty = np.zeros((0, 0), np.float32)
+        return cls((), Vocabulary({}, np.zeros(0, np.float32)), empty, np.zeros(0, np.float32))
+
     def probabilities(self, text: str) -> dict[str, float]:
         """Each label's probability; empty when nothing was learned."""
         if not self.labels:
@@ -89,13 +97,7 @@ class LinearClassifier:
     def train(
         cls, examples: Iterable[tuple[str, str]], concepts: Concepts = no_concepts
     ) -> LinearClassifier:
-        steps = cls.steps(examples, concepts)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                model: LinearClassifier = done.value
-                return model
+        return finish(cls.steps(examples, concepts))
 
     @classmethod
     def steps(
@@ -104,15 +106,18 @@ class LinearClassifier:
         """Train, pausing every :data:`BATCHES_PER_STEP` batches (see the module doc)."""
         targets: list[str] = []
         raw: list[dict[str, float]] = []
+        df: dict[str, int] = {}  # in how many examples each feature appears
         for count, (label, text) in enumerate(examples, 1):
             found = features(text, concepts)
             if found:
                 targets.append(label)
                 raw.append(found)
-            if count % 64 == 0:
+                for feature in found:
+                    df[feature] = df.get(feature, 0) + 1
+            if count % EXAMPLES_PER_STEP == 0:
                 yield
         labels = tuple(sorted(set(targets)))
-        vocabulary = _vocabulary(raw)
+        vocabulary = _vocabulary(df, len(raw))
         if len(labels) < 2:
             # Nothing to tell apart: every text gets the one label (or none at all).
             size = (len(vocabulary.columns), len(labels))
@@ -124,18 +129,16 @@ class LinearClassifier:
                 concepts,
             )
         target = np.array([labels.index(t) for t in targets], np.intp)
-        rows = [vocabulary.vector(f) for f in raw]
-        yield
+        rows: list[tuple[Ints, Floats]] = []
+        for found in raw:
+            rows.append(vocabulary.vector(found))
+            if len(rows) % EXAMPLES_PER_STEP == 0:
+                yield
         weights, bias = yield from _fit(rows, target, len(vocabulary.columns), len(labels))
         return cls(labels, vocabulary, weights, bias, concepts)
 
 
-def _vocabulary(raw: list[dict[str, float]]) -> Vocabulary:
-    df: dict[str, int] = {}
-    for found in raw:
-        for feature in found:
-            df[feature] = df.get(feature, 0) + 1
-    n = len(raw)
+def _vocabulary(df: dict[str, int], n: int) -> Vocabulary:
     columns = {feature: i for i, feature in enumerate(df)}
     idf = np.fromiter(
         (math.log((1 + n) / (1 + count)) + 1.0 for count in df.values()), np.float32, len(df)

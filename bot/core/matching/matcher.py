@@ -29,8 +29,10 @@ from bot.core.matching.classifier import LinearClassifier
 from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
 from bot.core.matching.message import read_message
 from bot.core.matching.reading import combine, read
+from bot.core.stepwise import finish
 
 NONE = "none"
+MAX_LEARNED_LABELS = 500  # answers the classifier may learn to tell apart
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,26 @@ def bank(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
     yield from knowledge.examples()
 
 
+def _classifier_steps(
+    knowledge: Knowledge, lexical: LexicalMatcher
+) -> Generator[None, None, LinearClassifier]:
+    """The cached model for this knowledge, or one trained now (and cached).
+
+    Without curated examples there is nothing to learn beyond the lexical reading, and a
+    knowledge base with thousands of tensions would need a weight per feature per tension:
+    both are left to the lexical reading alone.
+    """
+    labels = len(knowledge.tensions) + len(knowledge.goals) + 2
+    if labels > MAX_LEARNED_LABELS or next(knowledge.examples(), None) is None:
+        return LinearClassifier.untrained()
+    key = model_cache.key_for(knowledge.fingerprint)
+    classifier = model_cache.recall(key, lexical.concepts)
+    if classifier is None:
+        classifier = yield from LinearClassifier.steps(bank(knowledge), lexical.concepts)
+        model_cache.store(key, classifier)
+    return classifier
+
+
 def _rescored(answer: Answer, score: float) -> Answer:
     return Answer(
         answer.question,
@@ -109,11 +131,7 @@ class Matcher:
         self.knowledge = knowledge
         self.lexical = lexical or LexicalMatcher(knowledge, thresholds)
         if classifier is None:
-            key = model_cache.key_for(knowledge.fingerprint)
-            classifier = model_cache.recall(key, self.lexical.concepts)
-            if classifier is None:
-                classifier = LinearClassifier.train(bank(knowledge), self.lexical.concepts)
-                model_cache.store(key, classifier)
+            classifier = finish(_classifier_steps(knowledge, self.lexical))
         self.classifier = classifier
         # What curators wrote is answered as they said, whatever the classifier learned.
         self.known = {example_key(text): label for label, text in bank(knowledge)}
@@ -124,11 +142,7 @@ class Matcher:
         """Build a matcher in slices of a few milliseconds, for a reload between answers."""
         lexical = LexicalMatcher(knowledge)
         yield
-        key = model_cache.key_for(knowledge.fingerprint)
-        classifier = model_cache.recall(key, lexical.concepts)
-        if classifier is None:
-            classifier = yield from LinearClassifier.steps(bank(knowledge), lexical.concepts)
-            model_cache.store(key, classifier)
+        classifier = yield from _classifier_steps(knowledge, lexical)
         return cls(knowledge, lexical=lexical, classifier=classifier)
 
     def match(self, question: str) -> Answer:
