@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -176,3 +176,19 @@ async def test_a_reload_builds_the_examples_between_answers(bare: Path, write: W
     assert turns >= 5
     assert store.snapshot.matcher.match("chatter number 399").kind is Kind.NONE
     assert "none" in store.snapshot.matcher.classifier.labels
+
+
+def test_a_classifier_that_cannot_train_leaves_the_lexical_reading(
+    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> Iterator[None]:
+        yield
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(LinearClassifier, "steps", broken)
+    (knowledge_copy / "overview.yaml").write_text("examples:\n  - a fresh overview example\n")
+    matcher = Matcher(load_or_raise(knowledge_copy))
+    assert matcher.classifier.labels == ()
+    assert "answering lexically" in caplog.text
+    answer = matcher.match("does running an SAE slow inference down?")
+    assert (answer.kind, answer.tension) == (Kind.TENSION, "interpretability-vs-efficiency")

@@ -19,6 +19,7 @@ The blend's thresholds were tuned on ``tests/data/realistic/dev.yaml`` only;
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,8 @@ from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Threshol
 from bot.core.matching.message import read_message
 from bot.core.matching.reading import combine, read
 from bot.core.stepwise import finish
+
+log = logging.getLogger(__name__)
 
 NONE = "none"
 MAX_LEARNED_LABELS = 500  # answers the classifier may learn to tell apart
@@ -89,9 +92,15 @@ def _classifier_steps(
         return LinearClassifier.untrained()
     key = model_cache.key_for(knowledge.fingerprint)
     classifier = model_cache.recall(key, lexical.concepts)
-    if classifier is None:
+    if classifier is not None:
+        return classifier
+    try:
         classifier = yield from LinearClassifier.steps(bank(knowledge), lexical.concepts)
-        model_cache.store(key, classifier)
+    except (ArithmeticError, MemoryError, ValueError) as exc:
+        # A bot that answers from its word lists beats one that does not start.
+        log.warning("the classifier could not be trained (%s); answering lexically", exc)
+        return LinearClassifier.untrained()
+    model_cache.store(key, classifier)
     return classifier
 
 
