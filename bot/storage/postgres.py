@@ -1,0 +1,336 @@
+"""The PostgreSQL engine (asyncpg): one database shared by every cluster of the bot.
+
+A small pool serves writes and reports; it replaces a connection that broke, so a
+restarted server costs the writer a retry, not the log. Announcements of a knowledge
+change travel by ``LISTEN/NOTIFY`` on a connection of their own: the notification is
+sent in the same transaction that bumps the generation row, so a listener can never hear
+of a change it then fails to read. A notification sent while a listener is disconnected is
+lost for good, which is why the listener re-reads the generation each time it reconnects
+(and why the clusters also check on a timer: see :mod:`bot.storage.changes`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final
+
+import asyncpg
+
+from .base import (
+    ChangeCallback,
+    Database,
+    Listening,
+    RowsRejectedError,
+    SchemaTooNewError,
+    StoreError,
+)
+from .migrations import MIGRATIONS, VERSION
+from .rows import QuestionRow, VoteRow
+from .url import DatabaseURL
+
+log = logging.getLogger(__name__)
+
+CHANGED: Final = "tensionbot_knowledge"
+CONFIRMED: Final = "tensionbot_knowledge_confirmed"
+# pg_advisory_xact_lock key: "tbot" as an integer. Only our migrations take it.
+MIGRATION_LOCK: Final = 0x74626F74
+CONNECT_SECONDS: Final = 10.0
+COMMAND_SECONDS: Final = 30.0
+RECONNECT_MAX_SECONDS: Final = 5.0
+
+DATA_ERRORS: Final = (
+    asyncpg.DataError,
+    asyncpg.IntegrityConstraintViolationError,
+    UnicodeError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
+OPERATIONAL_ERRORS: Final = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+    TimeoutError,
+)
+
+# Failures of the connection or the server's availability, which a retry can outlive.
+TRANSIENT: Final = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.TooManyConnectionsError,
+    OSError,
+    TimeoutError,
+)
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def numbered(sql: str) -> str:
+    """``?`` placeholders (shared SQL) as PostgreSQL's ``$1, $2, ...``."""
+    count = 0
+
+    def next_number(_: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(next_number, sql)
+
+
+def _changed_rows(status: str) -> int:
+    """asyncpg returns the command tag ("INSERT 0 5", "DELETE 3"); the count is last."""
+    tail = status.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class PostgresDatabase(Database):
+    engine = "postgresql"
+    shared = True
+
+    def __init__(self, url: DatabaseURL, pool: asyncpg.Pool) -> None:
+        super().__init__(url)
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> PostgresDatabase:
+        try:
+            pool = await asyncpg.create_pool(
+                url.dsn,
+                min_size=1,
+                max_size=2 if read_only else 4,
+                timeout=CONNECT_SECONDS,
+                command_timeout=COMMAND_SECONDS,
+            )
+        except (*OPERATIONAL_ERRORS, asyncpg.ClientConfigurationError) as exc:
+            raise StoreError(f"cannot connect to {url}: {url.scrub(str(exc))}") from None
+        return cls(url, pool)
+
+    async def close(self) -> None:
+        with contextlib.suppress(*OPERATIONAL_ERRORS):
+            await asyncio.wait_for(self._pool.close(), 5)
+
+    def _error(self, exc: BaseException) -> StoreError:
+        return StoreError(
+            self.url.scrub(f"{type(exc).__name__}: {exc}"), transient=isinstance(exc, TRANSIENT)
+        )
+
+    async def schema_version(self) -> int:
+        rows = await self.fetch(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'tensionbot_schema'"
+            " AND table_schema = current_schema()"
+        )
+        if not rows:
+            return 0
+        rows = await self.fetch("SELECT version FROM tensionbot_schema")
+        return int(rows[0][0]) if rows else 0
+
+    async def migrate(self) -> int:
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                # Held until the transaction ends: a second process waits here, then sees
+                # the finished schema.
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS tensionbot_schema (version INTEGER NOT NULL)"
+                )
+                found = await conn.fetchval("SELECT version FROM tensionbot_schema")
+                if found is None:
+                    await conn.execute("INSERT INTO tensionbot_schema (version) VALUES (0)")
+                version = int(found or 0)
+                if version > VERSION:
+                    raise SchemaTooNewError(
+                        f"the database is at schema version {version}, "
+                        f"newer than this bot ({VERSION})"
+                    )
+                for statements in MIGRATIONS["postgresql"][version:]:
+                    for statement in statements:
+                        await conn.execute(statement)
+                await conn.execute("UPDATE tensionbot_schema SET version = $1", VERSION)
+        except SchemaTooNewError:
+            raise
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+        return version
+
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        try:
+            return [tuple(r) for r in await self._pool.fetch(numbered(sql), *args)]
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        try:
+            return _changed_rows(await self._pool.execute(numbered(sql), *args))
+        except DATA_ERRORS as exc:
+            raise RowsRejectedError(str(exc)) from None
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+
+    async def insert_questions(self, rows: Sequence[QuestionRow]) -> int:
+        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
+        try:
+            status = await self._pool.execute(
+                "INSERT INTO questions (id, ts, guild_id, channel_id, route, text, kind, tension,"
+                " goal, score, answered, knowledge)"
+                " SELECT * FROM unnest($1::bigint[], $2::float8[], $3::bigint[], $4::bigint[],"
+                " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[],"
+                " $11::boolean[], $12::text[])"
+                " ON CONFLICT (id) DO NOTHING",
+                *(list(c) for c in columns),
+            )
+        except DATA_ERRORS as exc:
+            raise RowsRejectedError(str(exc)) from None
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+        return _changed_rows(status)
+
+    async def upsert_votes(self, rows: Sequence[VoteRow]) -> None:
+        latest: dict[tuple[int, str], VoteRow] = {}
+        for row in rows:  # one statement may not touch a row twice: keep each person's last
+            latest[(row[0], row[1])] = row
+        columns = list(zip(*latest.values(), strict=True))
+        try:
+            await self._pool.execute(
+                "INSERT INTO feedback (question_id, voter, helpful, ts)"
+                " SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::float8[])"
+                " ON CONFLICT (question_id, voter) DO UPDATE SET helpful = excluded.helpful,"
+                " ts = excluded.ts",
+                *(list(c) for c in columns),
+            )
+        except DATA_ERRORS as exc:
+            raise RowsRejectedError(str(exc)) from None
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+
+    async def lease_node(self, label: str) -> int:
+        if self.node is None:
+            now = time.time()
+            rows = await self.fetch(
+                "INSERT INTO clusters (label, started, seen) VALUES (?, ?, ?) RETURNING id",
+                label,
+                now,
+                now,
+            )
+            self.node = int(rows[0][0])
+        return self.node
+
+    async def announce(self, reason: str) -> int:
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                generation = await conn.fetchval(
+                    "UPDATE knowledge_state SET generation = generation + 1, changed = $1,"
+                    " reason = $2 WHERE id = 1 RETURNING generation",
+                    time.time(),
+                    reason,
+                )
+                # Delivered when the transaction commits, never before the row is visible.
+                await conn.execute("SELECT pg_notify($1, $2)", CHANGED, str(generation))
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+        return int(generation)
+
+    async def confirm(
+        self, node: int, generation: int, version: str | None, *, ok: bool, label: str
+    ) -> None:
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "UPDATE clusters SET serving = TRUE, label = $1, seen = $2, generation = $3,"
+                    " version = $4, ok = $5 WHERE id = $6",
+                    label,
+                    time.time(),
+                    generation,
+                    version,
+                    ok,
+                    node,
+                )
+                await conn.execute("SELECT pg_notify($1, $2)", CONFIRMED, f"{node}:{generation}")
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+
+    async def listen(
+        self,
+        on_change: ChangeCallback,
+        on_confirm: Callable[[], None],
+        on_connect: Callable[[], Awaitable[None]],
+    ) -> Listening:
+        listener = _Listener(self.url, on_change, on_confirm, on_connect)
+        listener.start()
+        return listener
+
+
+def _set(event: asyncio.Event, _conn: object) -> None:
+    event.set()
+
+
+class _Listener(Listening):
+    """Keeps one LISTEN connection up: reconnects with backoff, then calls ``on_connect``."""
+
+    def __init__(
+        self,
+        url: DatabaseURL,
+        on_change: ChangeCallback,
+        on_confirm: Callable[[], None],
+        on_connect: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.url = url
+        self.on_change = on_change
+        self.on_confirm = on_confirm
+        self.on_connect = on_connect
+        self.connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def _notified(self, _conn: Any, _pid: int, channel: str, payload: object) -> None:
+        if channel == CHANGED:
+            with contextlib.suppress(ValueError):
+                self.on_change(int(str(payload)))
+        elif channel == CONFIRMED:
+            self.on_confirm()
+
+    async def _run(self) -> None:
+        delay = 0.1
+        while True:
+            lost = asyncio.Event()
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(self.url.dsn, timeout=CONNECT_SECONDS)
+                conn.add_termination_listener(functools.partial(_set, lost))
+                await conn.add_listener(CHANGED, self._notified)
+                await conn.add_listener(CONFIRMED, self._notified)
+                self.connected.set()
+                delay = 0.1
+                await self.on_connect()  # whatever was announced while we were away
+                await lost.wait()
+                log.warning("lost the database listener connection; reconnecting")
+            except (*OPERATIONAL_ERRORS, StoreError) as exc:
+                log.warning(
+                    "knowledge listener: cannot reach %s (%s); retrying in %.1f s",
+                    self.url,
+                    self.url.scrub(str(exc)),
+                    delay,
+                )
+            finally:
+                self.connected.clear()
+                if conn is not None and not conn.is_closed():
+                    with contextlib.suppress(*OPERATIONAL_ERRORS):
+                        await asyncio.wait_for(conn.close(), 2)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
