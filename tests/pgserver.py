@@ -46,8 +46,9 @@ def free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable  # fsync on: for benchmarks; tests do not need it
         self.folder = Path(tempfile.mkdtemp(prefix="tensionbot-pg-"))
         self.data = self.folder / "data"
         # Distinctive, so a test can assert it never reaches a log.
@@ -92,8 +93,10 @@ class PostgresServer:
             self.port = free_port()
             options = (
                 f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c full_page_writes=off -c max_connections=200"
+                "-c max_connections=200"
             )
+            if not self.durable:
+                options += " -c fsync=off -c full_page_writes=off"
             try:
                 self._run(
                     str(self.bindir / "pg_ctl"),
