@@ -131,8 +131,8 @@ async def bench_loss(new_url: Callable[[str], str], engine: str, runs: int) -> N
 # --- kill -9 ------------------------------------------------------------------------
 
 
-async def kill_run(url: str, tag: str, rate: float) -> tuple[int, int, float]:
-    """Kill the bot mid-stream: (answered, lost, age in ms of the oldest lost answer)."""
+async def kill_run(url: str, tag: str, rate: float) -> tuple[int, int, float, float]:
+    """Kill the bot mid-stream: answered, lost, the oldest lost answer's age (ms), answers/s."""
     fake = FakeDiscord()
     await fake.start()
     bot = await launch(fake, url, bundled_knowledge_dir(), {})
@@ -141,7 +141,8 @@ async def kill_run(url: str, tag: str, rate: float) -> tuple[int, int, float]:
         await asyncio.sleep(0.3)
         asker = fake.person("bench")
         texts: dict[int, str] = {}
-        kill_at = time.perf_counter() + 1.5 + random.random()
+        started = time.perf_counter()
+        kill_at = started + 1.5 + random.random()
         i = 0
         while time.perf_counter() < kill_at:
             text = f"{QUESTION} {tag} #{i}"
@@ -157,19 +158,27 @@ async def kill_run(url: str, tag: str, rate: float) -> tuple[int, int, float]:
     stored = set(await stored_texts(url))
     lost = {t: at for t, at in answered.items() if t not in stored}
     oldest = max(((killed - at) * 1000 for at in lost.values()), default=0.0)
-    return len(answered), len(lost), oldest
+    return len(answered), len(lost), oldest, len(answered) / (killed - started)
 
 
 async def bench_kill(new_url: Callable[[str], str], engine: str, runs: int, rate: float) -> None:
     losses: list[int] = []
     ages: list[float] = []
+    rates: list[float] = []
     for run in range(runs):
-        answered, lost, oldest = await kill_run(new_url(f"kill{run}"), f"{engine}-{run}", rate)
+        answered, lost, oldest, speed = await kill_run(
+            new_url(f"kill{run}"), f"{engine}-{run}", rate
+        )
         losses.append(lost)
         ages.append(oldest)
-        print(f"  {engine} run {run + 1}: {answered} answered, {lost} lost, oldest {oldest:.0f} ms")
+        rates.append(speed)
+        print(
+            f"  {engine} run {run + 1}: {answered} answered ({speed:.0f}/s), {lost} lost, "
+            f"oldest {oldest:.0f} ms"
+        )
     print(
-        f"{engine}: kill -9 at ~{rate:.0f} questions/s, {runs} runs: lost {losses} "
+        f"{engine}: kill -9 at {statistics.median(rates):.0f} answers/s, {runs} runs: "
+        f"lost {losses} "
         f"(max {max(losses)}); oldest lost answer {max(ages):.0f} ms before the kill "
         f"(flush window {FLUSH_SECONDS * 1000:.0f} ms + the write in flight)"
     )

@@ -17,7 +17,7 @@ import abc
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -130,7 +130,7 @@ class Database(abc.ABC):
         self,
         on_change: ChangeCallback,
         on_confirm: Callable[[], None],
-        on_connect: Callable[[], Awaitable[None]],
+        on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> Listening | None:
         """Hear announcements as they happen; None where the engine cannot (SQLite)."""
         return None

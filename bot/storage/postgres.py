@@ -1,12 +1,16 @@
 """The PostgreSQL engine (asyncpg): one database shared by every cluster of the bot.
 
 A small pool serves writes and reports; it replaces a connection that broke, so a
-restarted server costs the writer a retry, not the log. Announcements of a knowledge
-change travel by ``LISTEN/NOTIFY`` on a connection of their own: the notification is
-sent in the same transaction that bumps the generation row, so a listener can never hear
-of a change it then fails to read. A notification sent while a listener is disconnected is
-lost for good, which is why the listener re-reads the generation each time it reconnects
-(and why the clusters also check on a timer: see :mod:`bot.storage.changes`).
+restarted server costs the writer a retry, not the log. asyncpg does its work (encoding
+rows, reading replies) on an event loop in a thread of its own, as aiosqlite does with
+SQLite: the bot's loop, which answers people, only hands work over and picks up results.
+
+Announcements of a knowledge change travel by ``LISTEN/NOTIFY`` on a connection of
+their own: the notification is sent in the same transaction that bumps the generation
+row, so a listener can never hear of a change it then fails to read. A notification sent
+while a listener is disconnected is lost for good, which is why the listener re-reads
+the generation each time it reconnects (and why the clusters also check on a timer: see
+:mod:`bot.storage.changes`).
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import contextlib
 import functools
 import logging
 import re
+import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, Final, ParamSpec, TypeVar
 
 import asyncpg
 
@@ -85,6 +90,41 @@ def numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(next_number, sql)
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Worker:
+    """An event loop in a thread of its own, where asyncpg runs."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="postgres", daemon=True)
+        self._thread.start()
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` there and wait for it here; cancelling here cancels it there."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, self.loop))
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+
+def _on_worker(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    @functools.wraps(method)
+    async def handed_over(*args: P.args, **kwargs: P.kwargs) -> T:
+        database = args[0]
+        assert isinstance(database, PostgresDatabase)
+        return await database.worker.run(method(*args, **kwargs))
+
+    return handed_over
+
+
 def _changed_rows(status: str) -> int:
     """asyncpg returns the command tag ("INSERT 0 5", "DELETE 3"); the count is last."""
     tail = status.rsplit(" ", 1)[-1]
@@ -95,27 +135,37 @@ class PostgresDatabase(Database):
     engine = "postgresql"
     shared = True
 
-    def __init__(self, url: DatabaseURL, pool: asyncpg.Pool) -> None:
+    def __init__(self, url: DatabaseURL, pool: asyncpg.Pool, worker: _Worker) -> None:
         super().__init__(url)
         self._pool = pool
+        self.worker = worker
 
     @classmethod
     async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> PostgresDatabase:
-        try:
-            pool = await asyncpg.create_pool(
+        async def make_pool() -> asyncpg.Pool:
+            return await asyncpg.create_pool(
                 url.dsn,
                 min_size=1,
                 max_size=2 if read_only else 4,
                 timeout=CONNECT_SECONDS,
                 command_timeout=COMMAND_SECONDS,
             )
+
+        worker = _Worker()
+        try:
+            pool = await worker.run(make_pool())
         except (*OPERATIONAL_ERRORS, asyncpg.ClientConfigurationError) as exc:
+            await asyncio.to_thread(worker.stop)
             raise StoreError(f"cannot connect to {url}: {url.scrub(str(exc))}") from None
-        return cls(url, pool)
+        return cls(url, pool, worker)
 
     async def close(self) -> None:
-        with contextlib.suppress(*OPERATIONAL_ERRORS):
-            await asyncio.wait_for(self._pool.close(), 5)
+        async def close_pool() -> None:
+            with contextlib.suppress(*OPERATIONAL_ERRORS):
+                await asyncio.wait_for(self._pool.close(), 5)
+
+        await self.worker.run(close_pool())
+        await asyncio.to_thread(self.worker.stop)
 
     def _error(self, exc: BaseException) -> StoreError:
         return StoreError(
@@ -132,6 +182,7 @@ class PostgresDatabase(Database):
         rows = await self.fetch("SELECT version FROM tensionbot_schema")
         return int(rows[0][0]) if rows else 0
 
+    @_on_worker
     async def migrate(self) -> int:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
@@ -160,12 +211,14 @@ class PostgresDatabase(Database):
             raise self._error(exc) from None
         return version
 
+    @_on_worker
     async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         try:
             return [tuple(r) for r in await self._pool.fetch(numbered(sql), *args)]
         except OPERATIONAL_ERRORS as exc:
             raise self._error(exc) from None
 
+    @_on_worker
     async def execute(self, sql: str, *args: Any) -> int:
         try:
             return _changed_rows(await self._pool.execute(numbered(sql), *args))
@@ -174,6 +227,7 @@ class PostgresDatabase(Database):
         except OPERATIONAL_ERRORS as exc:
             raise self._error(exc) from None
 
+    @_on_worker
     async def insert_questions(self, rows: Sequence[QuestionRow]) -> int:
         columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
         try:
@@ -192,6 +246,7 @@ class PostgresDatabase(Database):
             raise self._error(exc) from None
         return _changed_rows(status)
 
+    @_on_worker
     async def upsert_votes(self, rows: Sequence[VoteRow]) -> None:
         latest: dict[tuple[int, str], VoteRow] = {}
         for row in rows:  # one statement may not touch a row twice: keep each person's last
@@ -222,6 +277,7 @@ class PostgresDatabase(Database):
             self.node = int(rows[0][0])
         return self.node
 
+    @_on_worker
     async def announce(self, reason: str) -> int:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
@@ -237,6 +293,7 @@ class PostgresDatabase(Database):
             raise self._error(exc) from None
         return int(generation)
 
+    @_on_worker
     async def confirm(
         self, node: int, generation: int, version: str | None, *, ok: bool, label: str
     ) -> None:
@@ -260,9 +317,9 @@ class PostgresDatabase(Database):
         self,
         on_change: ChangeCallback,
         on_confirm: Callable[[], None],
-        on_connect: Callable[[], Awaitable[None]],
+        on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> Listening:
-        listener = _Listener(self.url, on_change, on_confirm, on_connect)
+        listener = _Listener(self, on_change, on_confirm, on_connect)
         listener.start()
         return listener
 
@@ -272,38 +329,49 @@ def _set(event: asyncio.Event, _conn: object) -> None:
 
 
 class _Listener(Listening):
-    """Keeps one LISTEN connection up: reconnects with backoff, then calls ``on_connect``."""
+    """Keeps one LISTEN connection up: reconnects with backoff, then calls ``on_connect``.
+
+    The connection lives on the database's worker loop; what it hears is handed back to
+    the loop that asked to listen.
+    """
 
     def __init__(
         self,
-        url: DatabaseURL,
+        database: PostgresDatabase,
         on_change: ChangeCallback,
         on_confirm: Callable[[], None],
-        on_connect: Callable[[], Awaitable[None]],
+        on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
-        self.url = url
+        self.url = database.url
+        self.worker = database.worker
+        self.home = asyncio.get_running_loop()
         self.on_change = on_change
         self.on_confirm = on_confirm
         self.on_connect = on_connect
-        self.connected = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._running: asyncio.Future[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        self._running = asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(self._run(), self.worker.loop)
+        )
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        if self._running is not None:
+            self._running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await self._running
+            self._running = None
 
     def _notified(self, _conn: Any, _pid: int, channel: str, payload: object) -> None:
         if channel == CHANGED:
             with contextlib.suppress(ValueError):
-                self.on_change(int(str(payload)))
+                self.home.call_soon_threadsafe(self.on_change, int(str(payload)))
         elif channel == CONFIRMED:
-            self.on_confirm()
+            self.home.call_soon_threadsafe(self.on_confirm)
+
+    async def _connected(self) -> None:
+        """Run ``on_connect`` where it belongs, on the home loop."""
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.on_connect(), self.home))
 
     async def _run(self) -> None:
         delay = 0.1
@@ -315,9 +383,8 @@ class _Listener(Listening):
                 conn.add_termination_listener(functools.partial(_set, lost))
                 await conn.add_listener(CHANGED, self._notified)
                 await conn.add_listener(CONFIRMED, self._notified)
-                self.connected.set()
                 delay = 0.1
-                await self.on_connect()  # whatever was announced while we were away
+                await self._connected()  # whatever was announced while we were away
                 await lost.wait()
                 log.warning("lost the database listener connection; reconnecting")
             except (*OPERATIONAL_ERRORS, StoreError) as exc:
@@ -328,7 +395,6 @@ class _Listener(Listening):
                     delay,
                 )
             finally:
-                self.connected.clear()
                 if conn is not None and not conn.is_closed():
                     with contextlib.suppress(*OPERATIONAL_ERRORS):
                         await asyncio.wait_for(conn.close(), 2)
