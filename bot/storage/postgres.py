@@ -125,6 +125,17 @@ def _on_worker(
     return handed_over
 
 
+class _Connection(asyncpg.Connection):
+    """A pool connection handed back without asyncpg's reset round trip.
+
+    The bot leaves no session state behind (locks are per transaction, LISTEN has its own
+    connection), so the reset would only cost every write a second round trip.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 def _changed_rows(status: str) -> int:
     """asyncpg returns the command tag ("INSERT 0 5", "DELETE 3"); the count is last."""
     tail = status.rsplit(" ", 1)[-1]
@@ -149,6 +160,7 @@ class PostgresDatabase(Database):
                 max_size=2 if read_only else 4,
                 timeout=CONNECT_SECONDS,
                 command_timeout=COMMAND_SECONDS,
+                connection_class=_Connection,
             )
 
         worker = _Worker()
@@ -320,7 +332,7 @@ class PostgresDatabase(Database):
         on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> Listening:
         listener = _Listener(self, on_change, on_confirm, on_connect)
-        listener.start()
+        await listener.start()
         return listener
 
 
@@ -348,19 +360,25 @@ class _Listener(Listening):
         self.on_change = on_change
         self.on_confirm = on_confirm
         self.on_connect = on_connect
-        self._running: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # on the worker loop
 
-    def start(self) -> None:
-        self._running = asyncio.wrap_future(
-            asyncio.run_coroutine_threadsafe(self._run(), self.worker.loop)
-        )
+    async def start(self) -> None:
+        async def spawn() -> None:
+            self._task = asyncio.create_task(self._run())
+
+        await self.worker.run(spawn())
 
     async def stop(self) -> None:
-        if self._running is not None:
-            self._running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._running
-            self._running = None
+        """Cancel the listener there and wait until its connection is closed."""
+
+        async def cancel() -> None:
+            if self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+                self._task = None
+
+        await self.worker.run(cancel())
 
     def _notified(self, _conn: Any, _pid: int, channel: str, payload: object) -> None:
         if channel == CHANGED:
