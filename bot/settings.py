@@ -11,8 +11,17 @@ import re
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .storage.url import DatabaseURL, DatabaseURLError
 
 # A bot token is three dot-separated parts of URL-safe base64. Anything else (a "Bot "
 # prefix, quotes, a client secret pasted by mistake) can never log in.
@@ -26,6 +35,26 @@ def bundled_knowledge_dir() -> Path:
 
 
 IdSet = Annotated[frozenset[int], NoDecode]
+ShardIds = Annotated[tuple[int, ...] | None, NoDecode]
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...]:
+    """``0-3``, ``4,5,6,7`` or a mix (``0-1,4``): sorted, each once."""
+    ids: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        if dash:
+            first, last = int(low), int(high)
+            if last < first:
+                raise ValueError(f"shard range {part} runs backwards")
+            ids.update(range(first, last + 1))
+        else:
+            ids.add(int(part))
+    if not ids:
+        raise ValueError("no shard ids given")
+    return tuple(sorted(ids))
 
 
 class Settings(BaseSettings):
@@ -51,6 +80,13 @@ class Settings(BaseSettings):
         default=10.0, ge=0, description="how long a follow-up leans on the last answer; 0 = off"
     )
     question_log_path: Path | None = Path("data/questions.sqlite3")
+    # Wins over question_log_path when both are set. A SecretStr: it may hold a password.
+    database_url: SecretStr | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: ShardIds = None
+    sync_commands: bool = True
+    reload_check_seconds: float = Field(default=5.0, gt=0)
+    reload_confirm_seconds: float = Field(default=5.0, gt=0)
     log_retention_days: int = Field(default=90, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -70,6 +106,56 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_disables_log(cls, value: object) -> object:
         return None if value in ("", "none", "off") else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            DatabaseURL.parse(value.get_secret_value())
+        except DatabaseURLError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                return parse_shard_ids(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"expected a range like 0-3 or a list like 4,5,6,7 ({exc})"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("TENSIONBOT_SHARD_IDS needs TENSIONBOT_SHARD_COUNT as well")
+            outside = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if outside:
+                raise ValueError(
+                    f"shard ids {outside} are outside 0-{self.shard_count - 1} "
+                    f"(TENSIONBOT_SHARD_COUNT={self.shard_count})"
+                )
+        return self
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
+
+    def database(self) -> DatabaseURL | None:
+        """Where the store is: the URL if set, else the SQLite path, else nowhere (off)."""
+        if self.database_url is not None:
+            return DatabaseURL.parse(self.database_url.get_secret_value())
+        if self.question_log_path is not None:
+            return DatabaseURL.sqlite(self.question_log_path)
+        return None
 
     @field_validator("discord_token")
     @classmethod

@@ -59,3 +59,7 @@ def write(knowledge_copy: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+# The throwaway PostgreSQL server (postgres_server, postgres_url) for any test that needs one.
+pytest_plugins = ["tests.pgserver"]

@@ -22,6 +22,7 @@ from bot.core.rendering.render import goal_card, tension_card
 
 from .. import __version__
 from ..settings import Settings, describe_settings_error
+from ..storage.url import DatabaseURL, DatabaseURLError
 from .asking import answer_json, answer_text, chat, questions_from
 from .terminal import card_text
 
@@ -148,19 +149,49 @@ def cmd_map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _database(given: str | None, command: str) -> DatabaseURL:
+    """``--db`` (a URL, or a path meaning SQLite), else the configured store."""
+    if given:
+        try:
+            return DatabaseURL.parse(given) if "://" in given else DatabaseURL.sqlite(Path(given))
+        except DatabaseURLError as exc:
+            print(f"tensionbot: --db: {exc}", file=sys.stderr)
+            raise Abort(EXIT_USAGE) from None
+    url = _settings().database()
+    if url is None:
+        print(
+            f"tensionbot: {command} needs a database, and the question log is off "
+            "(set TENSIONBOT_DATABASE_URL or TENSIONBOT_QUESTION_LOG_PATH)",
+            file=sys.stderr,
+        )
+        raise Abort(EXIT_USAGE)
+    return url
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .stats import print_stats
 
-    path = args.db or _settings().question_log_path
-    if path is None:
-        print(
-            "tensionbot: the question log is off (TENSIONBOT_QUESTION_LOG_PATH is empty)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    url = _database(args.db, "stats")
     # Titles make the text report readable; the knowledge is the same one every command uses.
     knowledge = None if args.json else _load(args.knowledge)[0].knowledge
-    return print_stats(path, args.days, as_json=args.json, knowledge=knowledge)
+    return print_stats(url, args.days, as_json=args.json, knowledge=knowledge)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from ..discord_app.runner import sync
+
+    settings = _settings()
+    if args.knowledge is not None:
+        settings = settings.model_copy(update={"knowledge_dir": args.knowledge})
+    return sync(settings)
+
+
+def cmd_reload(args: argparse.Namespace) -> int:
+    from .reload import reload_clusters
+
+    url = _database(args.db, "reload")
+    settings = _settings()
+    return reload_clusters(url, check_seconds=settings.reload_check_seconds, wait_seconds=args.wait)
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -237,9 +268,26 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
     stats.add_argument("--json", action="store_true", help="print the report as JSON")
     stats.add_argument(
-        "--db", type=Path, help="question log (default: TENSIONBOT_QUESTION_LOG_PATH)"
+        "--db",
+        metavar="URL_OR_PATH",
+        help="the database: a URL, or a SQLite file (default: TENSIONBOT_DATABASE_URL, "
+        "else TENSIONBOT_QUESTION_LOG_PATH)",
     )
     stats.set_defaults(func=cmd_stats)
+
+    syncing = sub.add_parser(
+        "sync", help="register the slash commands if they changed (once per deploy)"
+    )
+    syncing.set_defaults(func=cmd_sync)
+
+    reloading = sub.add_parser(
+        "reload", help="ask every cluster sharing the PostgreSQL database to reload"
+    )
+    reloading.add_argument("--db", metavar="URL", help="default: TENSIONBOT_DATABASE_URL")
+    reloading.add_argument(
+        "--wait", type=float, default=5.0, help="seconds to wait for confirmations (default 5)"
+    )
+    reloading.set_defaults(func=cmd_reload)
 
     drawing = sub.add_parser("map", help="draw the tension map as a PNG")
     drawing.add_argument("out", type=Path, help="where to write the PNG, e.g. tension-map.png")

@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import aiosqlite
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge.model import Knowledge
@@ -19,6 +18,7 @@ from bot.core.matching.text import clean
 from bot.core.rendering import limits
 from bot.core.rendering.cards import Card, CardField, fit
 from bot.core.rendering.formatting import clip
+from bot.storage import Database
 
 GROUP_SIMILARITY: Final = 85.0
 MAX_UNANSWERED_SCANNED: Final = 5000
@@ -82,43 +82,17 @@ def group_similar(texts: list[str], threshold: float = GROUP_SIMILARITY) -> list
     return sorted(groups, key=lambda g: -g.count)
 
 
-async def build_report(
-    db: aiosqlite.Connection, days: int = 30, now: float | None = None
-) -> Report:
+async def build_report(database: Database, days: int = 30, now: float | None = None) -> Report:
+    """The report from either engine (the queries are in :class:`bot.storage.Database`)."""
     now = time.time() if now is None else now
-    windows = sorted({7, 30, days})
     answered: dict[int, int] = {}
     unanswered: dict[int, int] = {}
-    for window in windows:
-        since = now - window * 86400
-        async with db.execute(
-            "SELECT answered, COUNT(*) FROM questions WHERE ts >= ? GROUP BY answered", (since,)
-        ) as cursor:
-            rows: dict[int, int] = {int(k): int(v) for k, v in await cursor.fetchall()}
-        answered[window] = int(rows.get(1, 0))
-        unanswered[window] = int(rows.get(0, 0))
+    for window in sorted({7, 30, days}):
+        answered[window], unanswered[window] = await database.answered_counts(now - window * 86400)
     since = now - days * 86400
-    async with db.execute(
-        "SELECT text FROM questions WHERE ts >= ? AND answered = 0 ORDER BY ts DESC LIMIT ?",
-        (since, MAX_UNANSWERED_SCANNED),
-    ) as cursor:
-        texts = [row[0] for row in await cursor.fetchall()]
-    key_sql = (
-        "CASE WHEN q.kind = 'tension' THEN 'tension:' || q.tension "
-        "WHEN q.kind = 'goal' THEN 'goal:' || q.goal ELSE q.kind END"
-    )
-    async with db.execute(
-        f"SELECT {key_sql} AS k, COUNT(*) FROM questions q WHERE q.ts >= ? AND q.answered = 1 "
-        "AND q.kind != 'none' GROUP BY k ORDER BY COUNT(*) DESC",
-        (since,),
-    ) as cursor:
-        per_answer = {str(k): int(n) for k, n in await cursor.fetchall()}
-    async with db.execute(
-        f"SELECT {key_sql} AS k, SUM(f.helpful), COUNT(*) FROM feedback f "
-        "JOIN questions q ON q.id = f.question_id WHERE q.ts >= ? GROUP BY k",
-        (since,),
-    ) as cursor:
-        helpful = {str(k): (int(h), int(n)) for k, h, n in await cursor.fetchall()}
+    texts = await database.unanswered_texts(since, MAX_UNANSWERED_SCANNED)
+    per_answer = await database.answers_per_key(since)
+    helpful = await database.helpful_per_key(since)
     return Report(
         days, answered, unanswered, tuple(group_similar(texts)[:TOP]), per_answer, helpful
     )

@@ -1,4 +1,8 @@
-"""The bot: a ``commands.Bot`` that loads one extension per feature and owns shared state."""
+"""The bot: a ``commands.Bot`` that loads one extension per feature and owns shared state.
+
+:class:`ShardedTensionBot` is the same bot over a range of shards (one *cluster*), for
+deployments that run several processes against one PostgreSQL database.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.conversation.memory import ConversationMemory
-from bot.core.store import KnowledgeStore
+from bot.core.store import KnowledgeStore, ReloadOutcome
 from bot.core.throttle import RepeatGuard, UserCooldown
 
 from ..curation.questionlog import QuestionLog
 from ..settings import Settings
+from ..storage import Database, StoreError, open_database
+from ..storage.base import process_label
+from ..storage.changes import Applied, KnowledgeChanges
 from .checks import NotModerator
 from .embeds import notice
 from .sync import sync_if_changed
@@ -84,19 +91,80 @@ class TensionBot(commands.Bot):
         self._heartbeat: asyncio.Task[None] | None = None
         self.expiry = ButtonExpiry()
         self.questions: QuestionLog | None = None
+        self.database: Database | None = None
+        self.changes: KnowledgeChanges | None = None  # set when processes share a database
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(LinkButton, VoteButton)
         self.expiry.start()
-        if self.settings.question_log_path is not None:
-            self.questions = await QuestionLog.open(
-                self.settings.question_log_path, self.settings.log_retention_days
-            )
-        await self.sync_commands()
+        await self._open_store()
+        if self.settings.sync_commands:
+            await self.sync_commands()
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
+
+    @property
+    def label(self) -> str:
+        """How this process names itself to the others sharing the database."""
+        return process_label()
+
+    async def _open_store(self) -> None:
+        """The question log and, on a shared database, the knowledge-change signal.
+
+        Neither is essential: without them the bot answers, and says so in the log.
+        """
+        url = self.settings.database()
+        if url is None:
+            return
+        try:
+            self.database = await open_database(url)
+        except StoreError as exc:
+            log.warning("question log unavailable at %s (%s); answering without it", url, exc)
+            self.questions = QuestionLog(None, self.settings.log_retention_days)
+            return
+        self.questions = await QuestionLog.attach(
+            self.database, self.settings.log_retention_days, label=self.label
+        )
+        if self.database.shared:
+            changes = KnowledgeChanges(
+                self.database,
+                self.label,
+                self._apply_change,
+                lambda: self.store.snapshot.version,
+                check_seconds=self.settings.reload_check_seconds,
+                confirm_seconds=self.settings.reload_confirm_seconds,
+            )
+            try:
+                await changes.start()
+            except StoreError as exc:
+                log.warning("reloads will not reach other clusters: %s", exc)
+            else:
+                self.changes = changes
+
+    async def reload_knowledge(self) -> tuple[ReloadOutcome, bool]:
+        """Reload from disk; True when the set of goal commands changed (sync to show it)."""
+        outcome = await self.store.reload()
+        goals_changed = False
+        if outcome.ok and outcome.diff.goal_set_changed:
+            from .exts.goals import Goals
+
+            goals = self.get_cog("Goals")
+            goals_changed = isinstance(goals, Goals) and goals.install()
+        return outcome, goals_changed
+
+    async def _apply_change(self) -> Applied:
+        """Another cluster changed the knowledge: reload here too (it registered commands)."""
+        outcome, _ = await self.reload_knowledge()
+        log.info(
+            "reload %s (announced by another cluster)",
+            "ok" if outcome.ok else "refused",
+            extra={"before": outcome.before, "after": outcome.after},
+        )
+        for problem in outcome.problems:
+            log.warning("knowledge: %s", problem)
+        return Applied(outcome.ok, self.store.snapshot.version)
 
     async def sync_commands(self) -> bool:
         """Register changed commands; a failure is logged, never fatal.
@@ -123,11 +191,14 @@ class TensionBot(commands.Bot):
             extra={"knowledge": self.store.snapshot.version},
         )
 
+    def connected(self) -> bool:
+        return self.ws is not None and not self.ws.socket.closed
+
     async def _beat(self, path: Path) -> None:
         """Touch the heartbeat file while connected, for the container HEALTHCHECK."""
         try:
             while not self.is_closed():
-                if self.is_ready() and not self.ws.socket.closed:
+                if self.is_ready() and self.connected():
                     with contextlib.suppress(OSError):
                         await asyncio.to_thread(path.touch)
                 await asyncio.sleep(self.settings.heartbeat_seconds)
@@ -140,5 +211,52 @@ class TensionBot(commands.Bot):
             self._heartbeat.cancel()
         self.expiry.stop()
         await super().close()
+        if self.changes is not None:
+            await self.changes.stop()
+            self.changes = None
         if self.questions is not None:
             await self.questions.close()
+        if self.database is not None:
+            await self.database.close()
+            self.database = None
+
+
+class ShardedTensionBot(TensionBot, commands.AutoShardedBot):
+    """One cluster: the shards in ``TENSIONBOT_SHARD_IDS`` of ``TENSIONBOT_SHARD_COUNT``."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore, **options: Any) -> None:
+        assert settings.shard_count is not None
+        options.setdefault("shard_count", settings.shard_count)
+        options.setdefault("shard_ids", list(settings.shard_ids or range(settings.shard_count)))
+        super().__init__(settings, store, **options)
+
+    @property
+    def label(self) -> str:
+        return process_label(f"shards {describe_shards(self.settings)}")
+
+    def connected(self) -> bool:
+        shards = self.shards.values()
+        return bool(shards) and not any(shard.is_closed() for shard in shards)
+
+
+def describe_shards(settings: Settings) -> str:
+    """``0-3 of 8``: what a person would write in TENSIONBOT_SHARD_IDS."""
+    count = settings.shard_count or 1
+    ids = list(settings.shard_ids or range(count))
+    runs: list[str] = []
+    start = prev = ids[0]
+    for shard in [*ids[1:], None]:
+        if shard is not None and shard == prev + 1:
+            prev = shard
+            continue
+        runs.append(f"{start}-{prev}" if prev > start else str(start))
+        if shard is not None:
+            start = prev = shard
+    return f"{','.join(runs)} of {count}"
+
+
+def make_bot(settings: Settings, store: KnowledgeStore, **options: Any) -> TensionBot:
+    """The plain bot, or a cluster of shards when the settings name them."""
+    if settings.sharded:
+        return ShardedTensionBot(settings, store, **options)
+    return TensionBot(settings, store, **options)

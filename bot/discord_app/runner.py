@@ -1,4 +1,9 @@
-"""``tensionbot run``: configuration checks, logging, signals, and a clean shutdown."""
+"""``tensionbot run``: configuration checks, logging, signals, and a clean shutdown.
+
+``SIGTERM``/``SIGINT`` stop the bot; ``SIGHUP`` reloads this one process's knowledge from
+disk (the Unix convention for "re-read your configuration"). To reload every cluster,
+use ``/reload`` or ``tensionbot reload``.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ import discord
 from bot.core.store import KnowledgeStore
 
 from ..settings import Settings
-from .client import TensionBot
+from .client import TensionBot, make_bot
 from .logs import setup_logging
+from .sync import sync_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +42,9 @@ def run(settings: Settings, **options: Any) -> int:
         )
         return EXIT_CONFIG
     token = settings.discord_token.get_secret_value()
-    setup_logging(settings.log_level, settings.log_format, secrets=[token])
+    database = settings.database()
+    password = database.password if database is not None else None
+    setup_logging(settings.log_level, settings.log_format, secrets=[token, password or ""])
     store, problems = KnowledgeStore.open(settings.knowledge_dir)
     if store is None:
         print(
@@ -55,12 +63,21 @@ def run(settings: Settings, **options: Any) -> int:
 
 async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> int:
     assert settings.discord_token is not None
-    bot = TensionBot(settings, store, **options)
+    bot = make_bot(settings, store, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
             loop.add_signal_handler(signum, stop.set)
+    reloads: set[asyncio.Task[None]] = set()
+
+    def hangup() -> None:
+        task = asyncio.create_task(reload_on_signal(bot))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+        loop.add_signal_handler(signal.SIGHUP, hangup)
     async with bot:
         running = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         stopping = asyncio.create_task(stop.wait())
@@ -91,4 +108,85 @@ async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> in
         except asyncio.CancelledError:
             pass
     log.info("stopped")
+    return EXIT_OK
+
+
+async def reload_on_signal(bot: TensionBot) -> None:
+    """SIGHUP: this process re-reads its knowledge folder; nothing is announced."""
+    outcome, goals_changed = await bot.reload_knowledge()
+    if goals_changed and bot.is_ready() and bot.settings.sync_commands:
+        await bot.sync_commands()
+    log.info(
+        "reload %s (SIGHUP)",
+        "ok" if outcome.ok else "refused",
+        extra={
+            "before": outcome.before,
+            "after": outcome.after,
+            "changes": "; ".join(outcome.diff.lines()) if outcome.ok else None,
+            "problems": len(outcome.problems),
+        },
+    )
+    for problem in outcome.problems:
+        log.warning("knowledge: %s", problem)
+
+
+def sync(settings: Settings) -> int:
+    """``tensionbot sync``: register the slash commands (only if they changed), then exit.
+
+    Run once per deploy; the clusters then start with TENSIONBOT_SYNC_COMMANDS=false, so
+    that ten processes starting together do not each compare and register the commands.
+    """
+    if settings.discord_token is None:
+        print("tensionbot: DISCORD_TOKEN is not set.", file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(
+        settings.log_level, settings.log_format, secrets=[settings.discord_token.get_secret_value()]
+    )
+    store, problems = KnowledgeStore.open(settings.knowledge_dir)
+    if store is None:
+        print(
+            f"tensionbot: the knowledge in {settings.knowledge_dir} does not load:", file=sys.stderr
+        )
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_KNOWLEDGE
+    # Only the command tree is wanted: no store, no start-up sync, no heartbeat file.
+    quiet = settings.model_copy(
+        update={
+            "question_log_path": None,
+            "database_url": None,
+            "sync_commands": False,
+            "heartbeat_file": None,
+        }
+    )
+    return asyncio.run(_sync(quiet, store))
+
+
+async def _sync(settings: Settings, store: KnowledgeStore) -> int:
+    assert settings.discord_token is not None
+    bot = TensionBot(settings, store)
+    async with bot:
+        try:
+            await bot.login(settings.discord_token.get_secret_value())
+            assert bot.application_id is not None
+            changed = await sync_if_changed(bot.tree, bot.application_id, settings.dev_guild_id)
+        except discord.LoginFailure:
+            print("tensionbot: Discord rejected the token (DISCORD_TOKEN).", file=sys.stderr)
+            return EXIT_CONFIG
+        except discord.HTTPException as exc:
+            print(
+                f"tensionbot: could not register the commands ({exc.status} {exc.text[:200]})",
+                file=sys.stderr,
+            )
+            return EXIT_UNREACHABLE
+        except (OSError, aiohttp.ClientError) as exc:
+            print(f"tensionbot: cannot reach Discord ({type(exc).__name__})", file=sys.stderr)
+            return EXIT_UNREACHABLE
+    count = len(bot.tree.get_commands())
+    where = f"in guild {settings.dev_guild_id}" if settings.dev_guild_id else "globally"
+    print(
+        f"slash commands registered {where} ({count})"
+        if changed
+        else f"slash commands unchanged ({count}); nothing registered"
+    )
     return EXIT_OK

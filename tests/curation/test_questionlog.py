@@ -1,19 +1,29 @@
-"""The question log on a temporary database: rows, votes, retention, failures, the report."""
+"""The question log on both engines: rows, votes, retention, bad rows, failures, the report.
+
+Every test marked with ``store`` runs twice: on a SQLite file and on a fresh database of
+the throwaway PostgreSQL server (tests/pgserver.py).
+"""
 
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
-import aiosqlite
 import pytest
 
-from bot.curation.questionlog import Entry, QuestionLog, migrate
-from bot.curation.schema import VERSION
+from bot.curation.questionlog import Entry, QuestionLog
 from bot.curation.stats import build_report, group_similar
+from bot.storage import Database, DatabaseURL, open_database
+from bot.storage.migrations import VERSION
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseURL:
+    if request.param == "sqlite":
+        return DatabaseURL.sqlite(tmp_path / "nested" / "questions.sqlite3")
+    return DatabaseURL.parse(request.getfixturevalue("postgres_url"))
 
 
 def entry(
@@ -24,11 +34,12 @@ def entry(
     tension: str | None = None,
     answered: bool | None = None,
     ts: float | None = None,
+    guild_id: int | None = 1,
 ) -> Entry:
     return Entry(
         qlog.new_id(),
         time.time() if ts is None else ts,
-        1,
+        guild_id,
         2,
         "mention",
         text,
@@ -41,14 +52,25 @@ def entry(
     )
 
 
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as db:
-        return db.execute(sql).fetchall()
+async def rows(url: DatabaseURL, sql: str) -> list[tuple[Any, ...]]:
+    database = await open_database(url, read_only=True)
+    try:
+        return await database.fetch(sql)
+    finally:
+        await database.close()
 
 
-async def test_records_are_written_with_the_schema_version(tmp_path: Path) -> None:
-    path = tmp_path / "nested" / "questions.sqlite3"
-    qlog = await QuestionLog.open(path, retention_days=30)
+async def columns(database: Database) -> list[str]:
+    if database.engine == "sqlite":
+        return [str(r[1]) for r in await database.fetch("PRAGMA table_info(questions)")]
+    found = await database.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'questions'"
+    )
+    return [str(r[0]) for r in found]
+
+
+async def test_records_are_written_with_the_schema_version(store: DatabaseURL) -> None:
+    qlog = await QuestionLog.open(store, retention_days=30)
     assert qlog.available
     qlog.record(
         entry(
@@ -59,10 +81,12 @@ async def test_records_are_written_with_the_schema_version(tmp_path: Path) -> No
         )
     )
     qlog.record(entry(qlog, "x" * 5000))
+    assert qlog.database is not None
+    assert await qlog.database.schema_version() == VERSION
+    names = await columns(qlog.database)
     await qlog.close()
-    assert rows(path, "PRAGMA user_version") == [(VERSION,)]
-    stored = rows(
-        path,
+    stored = await rows(
+        store,
         "SELECT route, text, kind, tension, answered, guild_id, channel_id"
         " FROM questions ORDER BY id",
     )
@@ -76,13 +100,14 @@ async def test_records_are_written_with_the_schema_version(tmp_path: Path) -> No
         2,
     )
     assert len(str(stored[1][1])) == 500  # text is bounded
-    columns = [r[1] for r in rows(path, "PRAGMA table_info(questions)")]
-    assert not any("user" in c or "author" in c for c in columns)
+    assert "text" in names
+    assert not any("user" in c or "author" in c for c in names)
 
 
-async def test_votes_one_per_person_changeable_and_not_stored_as_user_ids(tmp_path: Path) -> None:
-    path = tmp_path / "q.sqlite3"
-    qlog = await QuestionLog.open(path, retention_days=30)
+async def test_votes_one_per_person_changeable_and_not_stored_as_user_ids(
+    store: DatabaseURL,
+) -> None:
+    qlog = await QuestionLog.open(store, retention_days=30)
     first = entry(
         qlog, "is interpretability expensive?", "tension", tension="interpretability-vs-efficiency"
     )
@@ -92,14 +117,13 @@ async def test_votes_one_per_person_changeable_and_not_stored_as_user_ids(tmp_pa
     qlog.vote(first.id, 222222222222, helpful=True)
     qlog.vote(first.id, 111111111111, helpful=False)  # changed their mind
     await qlog.close()
-    votes = rows(path, "SELECT voter, helpful FROM feedback ORDER BY helpful")
+    votes = await rows(store, "SELECT voter, helpful FROM feedback ORDER BY helpful")
     assert [v[1] for v in votes] == [0, 1]
     assert all("111111111111" not in str(v[0]) and "222222222222" not in str(v[0]) for v in votes)
 
 
-async def test_retention_purges_old_questions_and_their_votes(tmp_path: Path) -> None:
-    path = tmp_path / "q.sqlite3"
-    qlog = await QuestionLog.open(path, retention_days=30)
+async def test_retention_purges_old_questions_and_their_votes(store: DatabaseURL) -> None:
+    qlog = await QuestionLog.open(store, retention_days=30)
     old = entry(qlog, "old question", ts=time.time() - 40 * 86400)
     new = entry(qlog, "new question")
     qlog.record(old)
@@ -108,115 +132,97 @@ async def test_retention_purges_old_questions_and_their_votes(tmp_path: Path) ->
     await qlog.flush()
     assert await qlog.purge() == 1
     await qlog.close()
-    assert rows(path, "SELECT text FROM questions") == [("new question",)]
-    assert rows(path, "SELECT COUNT(*) FROM feedback") == [(0,)]
+    assert await rows(store, "SELECT text FROM questions") == [("new question",)]
+    assert await rows(store, "SELECT COUNT(*) FROM feedback") == [(0,)]
 
 
-async def test_migration_from_empty_and_refusal_of_a_newer_schema(tmp_path: Path) -> None:
-    path = tmp_path / "q.sqlite3"
-    async with aiosqlite.connect(path) as db:
-        assert await migrate(db) == 0
-        assert await migrate(db) == VERSION  # idempotent
-        await db.execute(f"PRAGMA user_version = {VERSION + 1}")
-        await db.commit()
-    qlog = await QuestionLog.open(path, retention_days=30)
+async def test_migrations_are_idempotent_and_a_newer_schema_is_left_alone(
+    store: DatabaseURL,
+) -> None:
+    database = await open_database(store)
+    assert await database.migrate() == VERSION  # nothing left to do
+    if database.engine == "sqlite":
+        await database.execute(f"PRAGMA user_version = {VERSION + 1}")
+    else:
+        await database.execute("UPDATE tensionbot_schema SET version = ?", VERSION + 1)
+    await database.close()
+    qlog = await QuestionLog.open(store, retention_days=30)
     assert not qlog.available  # a newer bot's database is left alone
+    await qlog.close()
 
 
-async def test_unavailable_database_never_raises(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def test_a_bad_row_is_dropped_alone_and_reported(
+    store: DatabaseURL, caplog: pytest.LogCaptureFixture
 ) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder", "utf-8")
-    qlog = await QuestionLog.open(blocker / "q.sqlite3", retention_days=30)  # folder cannot exist
-    assert not qlog.available
-    qlog.record(entry(qlog, "still fine"))
-    qlog.vote(1, 2, helpful=True)
+    """The rest of its batch is written; text that is merely odd is repaired, not dropped."""
+    qlog = await QuestionLog.open(store, retention_days=30)
+    qlog.record(entry(qlog, "before"))
+    qlog.record(entry(qlog, "an unpaired surrogate \ud800 and a NUL \x00 here"))
+    qlog.record(entry(qlog, "a guild id no database can hold", guild_id=2**64))
+    qlog.record(entry(qlog, "after"))
     await qlog.close()
-    garbage = tmp_path / "garbage.sqlite3"
-    garbage.write_bytes(b"this is not a database" * 100)
-    qlog = await QuestionLog.open(garbage, retention_days=30)
-    assert not qlog.available
-    await qlog.close()
-    assert sum("question log unavailable" in r.getMessage() for r in caplog.records) == 2
+    stored = [r[0] for r in await rows(store, "SELECT text FROM questions ORDER BY id")]
+    assert stored == [
+        "before",
+        "an unpaired surrogate \N{REPLACEMENT CHARACTER} and a NUL \N{REPLACEMENT CHARACTER} here",
+        "after",
+    ]
+    assert qlog.dropped == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("1 row dropped" in w and "guild_id" in w for w in warnings), warnings
 
 
-async def test_read_only_database_degrades_to_a_warning(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def test_a_row_the_engine_refuses_is_isolated_from_its_batch(
+    store: DatabaseURL, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "q.sqlite3"
-    qlog = await QuestionLog.open(path, retention_days=30)
-    await qlog.close()
-    path.chmod(0o444)
-    tmp_path.chmod(0o555)
-    try:
-        qlog = await QuestionLog.open(path, retention_days=30)
-        qlog.record(entry(qlog, "asked while read-only"))
-        await qlog.close()  # flushes: fails quietly when the file cannot be written
-    finally:
-        tmp_path.chmod(0o755)
-        path.chmod(0o644)
-    if os.geteuid() != 0:  # root writes read-only files anyway
-        assert any(
-            "question log" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+    """Rows that pass our checks but break a rule in the database itself."""
+    qlog = await QuestionLog.open(store, retention_days=30)
+    assert qlog.database is not None
+    if qlog.database.engine == "sqlite":
+        await qlog.database.execute(
+            "CREATE TRIGGER no_boom BEFORE INSERT ON questions WHEN NEW.kind = 'boom' "
+            "BEGIN SELECT RAISE(ABORT, 'boom is refused'); END"
         )
-
-
-async def test_a_database_that_turns_read_only_is_survived(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """SQLite's own read-only refusal, which root cannot bypass (unlike chmod)."""
-    qlog = await QuestionLog.open(tmp_path / "q.sqlite3", retention_days=30)
-    assert qlog.db is not None
-    await qlog.db.execute("PRAGMA query_only = ON")
-    qlog.record(entry(qlog, "asked while read-only"))
-    await qlog.flush()
-    assert qlog.dropped == 1
-    assert any("readonly" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    else:
+        await qlog.database.execute(
+            "ALTER TABLE questions ADD CONSTRAINT no_boom CHECK (kind <> 'boom')"
+        )
+    for i in range(40):
+        qlog.record(entry(qlog, f"question {i}", "boom" if i in (7, 30) else "none"))
     await qlog.close()
+    assert await rows(store, "SELECT COUNT(*) FROM questions") == [(38,)]
+    assert qlog.dropped == 2
 
 
-async def test_write_failures_at_run_time_are_logged_and_survived(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    qlog = await QuestionLog.open(tmp_path / "q.sqlite3", retention_days=30)
-    assert qlog.db is not None
-
-    async def broken(*args: object, **kwargs: object) -> None:
-        raise aiosqlite.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(qlog.db, "executemany", broken)
-    qlog.record(entry(qlog, "lost"))
+async def test_an_id_already_taken_is_never_overwritten(store: DatabaseURL) -> None:
+    qlog = await QuestionLog.open(store, retention_days=30)
+    first = entry(qlog, "the first question")
+    qlog.record(first)
     await qlog.flush()
-    assert qlog.dropped == 1
-    assert any("could not write the question log" in r.getMessage() for r in caplog.records)
-    monkeypatch.undo()
-    qlog.record(entry(qlog, "kept"))
+    clash = Entry(first.id, time.time(), 1, 2, "slash", "another", "none", None, None, 0, False, "")
+    qlog.record(clash)
     await qlog.close()
+    assert await rows(store, "SELECT text FROM questions") == [("the first question",)]
+    assert (qlog.dropped, qlog.duplicates) == (1, 1)
 
 
-def test_near_duplicate_unanswered_questions_group_together() -> None:
-    groups = group_similar(
-        [
-            "calibraton tradeof",
-            "calibration tradeoff?",
-            "Calibration tradeoff",
-            "what about robustness?",
-            "what about robustness",
-            "pizza",
-        ]
-    )
-    assert [g.count for g in groups] == [3, 2, 1]
-    assert set(groups[0].variants) == {
-        "calibraton tradeof",
-        "calibration tradeoff?",
-        "Calibration tradeoff",
-    }
+async def test_two_logs_on_one_database_get_different_ids(store: DatabaseURL) -> None:
+    one = await QuestionLog.open(store, retention_days=30)
+    two = await QuestionLog.open(store, retention_days=30)
+    ids = set()
+    for i in range(500):
+        for qlog in (one, two):
+            item = entry(qlog, f"q{i}")
+            ids.add(item.id)
+            qlog.record(item)
+    await one.close()
+    await two.close()
+    assert len(ids) == 1000
+    assert await rows(store, "SELECT COUNT(DISTINCT id) FROM questions") == [(1000,)]
 
 
-async def test_report_counts_windows_answers_and_helpful_ratio(tmp_path: Path) -> None:
-    path = tmp_path / "q.sqlite3"
-    qlog = await QuestionLog.open(path, retention_days=90)
+async def test_report_counts_windows_answers_and_helpful_ratio(store: DatabaseURL) -> None:
+    qlog = await QuestionLog.open(store, retention_days=90)
     now = time.time()
     answered = [
         entry(
@@ -236,8 +242,8 @@ async def test_report_counts_windows_answers_and_helpful_ratio(tmp_path: Path) -
     qlog.vote(answered[1].id, 1, helpful=False)
     qlog.vote(answered[1].id, 2, helpful=True)
     await qlog.flush()
-    assert qlog.db is not None
-    report = await build_report(qlog.db, days=30, now=now + 1)
+    assert qlog.database is not None
+    report = await build_report(qlog.database, days=30, now=now + 1)
     await qlog.close()
     assert report.answered == {7: 3, 30: 3}
     assert report.unanswered == {7: 2, 30: 3}
@@ -248,3 +254,22 @@ async def test_report_counts_windows_answers_and_helpful_ratio(tmp_path: Path) -
     assert data["helpful"]["tension:interpretability-vs-efficiency"]["ratio"] == pytest.approx(
         0.667
     )
+
+
+def test_near_duplicate_unanswered_questions_group_together() -> None:
+    groups = group_similar(
+        [
+            "calibraton tradeof",
+            "calibration tradeoff?",
+            "Calibration tradeoff",
+            "what about robustness?",
+            "what about robustness",
+            "pizza",
+        ]
+    )
+    assert [g.count for g in groups] == [3, 2, 1]
+    assert set(groups[0].variants) == {
+        "calibraton tradeof",
+        "calibration tradeoff?",
+        "Calibration tradeoff",
+    }

@@ -11,7 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from bot.core.store import KnowledgeStore
-from bot.discord_app.client import TensionBot
+from bot.discord_app.client import TensionBot, make_bot
 from bot.settings import Settings
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
@@ -54,7 +54,7 @@ class Harness:
     async def start(self) -> TensionBot:
         store, problems = KnowledgeStore.open(self.settings.knowledge_dir)
         assert store is not None, problems
-        bot = TensionBot(self.settings, store, guild_ready_timeout=0.05)
+        bot = make_bot(self.settings, store, guild_ready_timeout=0.05)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(TOKEN))
         ready = asyncio.create_task(bot.wait_until_ready())

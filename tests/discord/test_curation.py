@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bot.storage.sqlite import SqliteDatabase
 from tests.conftest import ROOT
 from tests.discord.harness import Harness
 from tests.fakediscord import payloads as p
@@ -116,8 +117,8 @@ async def test_the_bot_answers_when_the_database_goes_read_only(
 ) -> None:
     questions = harness.bot.questions  # type: ignore[union-attr]
     assert questions is not None
-    assert questions.db is not None
-    await questions.db.execute("PRAGMA query_only = ON")
+    assert isinstance(questions.database, SqliteDatabase)
+    await questions.database.connection.execute("PRAGMA query_only = ON")
     fake = harness.fake
     before = len(fake.sent)
     await fake.say(fake.person("hana"), "does unlearning hurt capability?", mention_bot=True)

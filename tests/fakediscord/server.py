@@ -79,6 +79,8 @@ class FakeDiscord:
         self.dispatched_at: dict[int, float] = {}
         self.members: dict[int, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
+        # [shard_id, shard_count] each connection identified with; None: unsharded.
+        self._shard_of: dict[web.WebSocketResponse, tuple[int, int] | None] = {}
         self._seq = 0
         self._session = "session-0"
         self._changed = asyncio.Condition()
@@ -155,10 +157,19 @@ class FakeDiscord:
                 elif op == 2:
                     self.identifies += 1
                     self._session = f"session-{self.identifies}"
-                    await self._send(ws, "READY", self._ready())
-                    await self._send(
-                        ws, "GUILD_CREATE", p.guild([m["member"] for m in self.members.values()])
-                    )
+                    shard = (data.get("d") or {}).get("shard")
+                    self._shard_of[ws] = (int(shard[0]), int(shard[1])) if shard else None
+                    owns_guild = self._owns(ws, p.GUILD_ID)
+                    ready = self._ready(with_guild=owns_guild)
+                    if shard:
+                        ready["shard"] = shard
+                    await self._send(ws, "READY", ready)
+                    if owns_guild:
+                        await self._send(
+                            ws,
+                            "GUILD_CREATE",
+                            p.guild([m["member"] for m in self.members.values()]),
+                        )
                     await self._notify()
                 elif op == 6:
                     self.resumes += 1
@@ -169,11 +180,19 @@ class FakeDiscord:
                 self._sockets.remove(ws)
         return ws
 
-    def _ready(self) -> dict[str, Any]:
+    def _owns(self, ws: web.WebSocketResponse, guild_id: int | None) -> bool:
+        """Discord's rule: a guild's events go to shard (guild_id >> 22) % count; DMs to 0."""
+        shard = self._shard_of.get(ws)
+        if shard is None:
+            return True
+        shard_id, count = shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
+
+    def _ready(self, *, with_guild: bool = True) -> dict[str, Any]:
         return {
             "v": 10,
             "user": p.BOT_USER,
-            "guilds": [{"id": str(p.GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(p.GUILD_ID), "unavailable": True}] if with_guild else [],
             "session_id": self._session,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(p.APPLICATION_ID), "flags": 0},
@@ -190,10 +209,13 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on the newest open connection, waiting briefly for one."""
+        """Send an event on the newest open connection of the shard that owns it."""
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         deadline = time.monotonic() + 10
         while True:
-            open_sockets = [ws for ws in self._sockets if not ws.closed]
+            open_sockets = [
+                ws for ws in self._sockets if not ws.closed and self._owns(ws, guild_id)
+            ]
             if open_sockets:
                 await self._send(open_sockets[-1], event, data)
                 return

@@ -13,19 +13,23 @@ from ...core.rendering import limits
 from ...core.rendering.formatting import clip
 from ...core.store import ReloadOutcome
 from ...curation.stats import answer_titles, build_report, report_card
+from ...storage import StoreError
 from ..checks import moderator_only
 from ..client import TensionBot
 from ..embeds import notice, to_embed
-from .goals import Goals
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED_PROBLEMS = 40
 
 
-def outcome_embed(outcome: ReloadOutcome, *, resynced: bool) -> discord.Embed:
+def outcome_embed(
+    outcome: ReloadOutcome, *, resynced: bool, clusters: str | None = None
+) -> discord.Embed:
     if outcome.ok:
         lines = [f"• {line}" for line in outcome.diff.lines()]
+        if clusters is not None:
+            lines.insert(0, clusters[:1].upper() + clusters[1:] + ".")
         if resynced:
             lines.append("• goal commands updated in Discord")
         for warning in outcome.warnings:
@@ -64,12 +68,15 @@ class Admin(commands.Cog):
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await self.bot.store.reload()
-        resynced = False
-        if outcome.ok and outcome.diff.goal_set_changed:
-            goals = self.bot.get_cog("Goals")
-            if isinstance(goals, Goals) and goals.install():
-                resynced = await self.bot.sync_commands()
+        outcome, goals_changed = await self.bot.reload_knowledge()
+        resynced = goals_changed and await self.bot.sync_commands()
+        clusters = None
+        if outcome.ok and self.bot.changes is not None:  # other clusters reload too
+            try:
+                clusters = (await self.bot.changes.announce("reload")).summary()
+            except StoreError as exc:
+                log.warning("could not tell the other clusters: %s", exc)
+                clusters = "reloaded here only: the other clusters could not be told"
         log.info(
             "reload %s",
             "ok" if outcome.ok else "refused",
@@ -81,10 +88,11 @@ class Admin(commands.Cog):
                 "after": outcome.after,
                 "changes": "; ".join(outcome.diff.lines()) if outcome.ok else None,
                 "problems": len(outcome.problems),
+                "clusters": clusters,
             },
         )
         await interaction.followup.send(
-            embed=outcome_embed(outcome, resynced=resynced), ephemeral=True
+            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters), ephemeral=True
         )
 
     @app_commands.command(
@@ -96,7 +104,7 @@ class Admin(commands.Cog):
         self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
         questions = self.bot.questions
-        if questions is None or questions.db is None:
+        if questions is None or not questions.available or questions.database is None:
             await interaction.response.send_message(
                 embed=notice(
                     "The question log is off or unavailable (TENSIONBOT_QUESTION_LOG_PATH)."
@@ -106,7 +114,7 @@ class Admin(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await questions.flush()
-        report = await build_report(questions.db, days=days)
+        report = await build_report(questions.database, days=days)
         card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
         await interaction.followup.send(embed=to_embed(card), ephemeral=True)
 
