@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import zipfile
 from collections import OrderedDict
 from functools import cache
@@ -128,8 +129,10 @@ def _write(path: Path, model: LinearClassifier) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest few models: every edit of the knowledge makes a new one."""
+    """Keep the newest few models: every edit of the knowledge makes a new one. A temporary
+    file an hour old was left by a process killed while writing it."""
     models = sorted(folder.glob("classifier-*.npz"), key=lambda p: p.stat().st_mtime)
-    for old in models[:-ON_DISK]:
+    stale = [p for p in folder.glob("*.tmp") if time.time() - p.stat().st_mtime > 3600]
+    for old in models[:-ON_DISK] + stale:
         with contextlib.suppress(OSError):
             old.unlink()
