@@ -21,6 +21,7 @@ from bot.core.rendering.render import answer_card
 
 from ..curation.questionlog import Entry
 from .embeds import notice, to_embed
+from .privacy import without_mentions
 from .views import links_view
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def record_question(
             guild_id,
             channel_id,
             route,
-            text,
+            without_mentions(text),
             answer.kind.value,
             answer.tension,
             answer.goal,

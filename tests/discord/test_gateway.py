@@ -13,7 +13,7 @@ import pytest
 
 from bot.discord_app.logs import JsonFormatter, RedactSecrets
 from tests.conftest import ROOT
-from tests.discord.harness import TOKEN, Harness, bot_settings
+from tests.discord.harness import TOKEN, Harness, bot_settings, launch
 from tests.fakediscord import FakeDiscord
 
 
@@ -82,36 +82,11 @@ def test_redaction_covers_messages_arguments_extras_and_tracebacks() -> None:
     assert line.count("[redacted]") >= 3
 
 
-async def _launch(
-    fake: FakeDiscord, knowledge: Path, env_extra: dict[str, str]
-) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": TOKEN,
-        "TENSIONBOT_KNOWLEDGE_DIR": str(knowledge),
-        "TENSIONBOT_QUESTION_LOG_PATH": "",
-        "TENSIONBOT_LOG_LEVEL": "DEBUG",
-        **env_extra,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.fakediscord.launch",
-        fake.api_base,
-        fake.gateway_url,
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
     fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path
 ) -> None:
     heartbeat = tmp_path / "heartbeat"
-    process = await _launch(
+    process = await launch(
         fake,
         knowledge_copy,
         {
@@ -153,7 +128,7 @@ async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
 async def test_missing_or_malformed_token_is_one_line_and_exit_2(
     fake: FakeDiscord, knowledge_copy: Path, token: str, message: str
 ) -> None:
-    process = await _launch(fake, knowledge_copy, {"DISCORD_TOKEN": token})
+    process = await launch(fake, knowledge_copy, {"DISCORD_TOKEN": token})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()
@@ -165,7 +140,7 @@ async def test_missing_or_malformed_token_is_one_line_and_exit_2(
 
 async def test_rejected_token_is_exit_2(fake: FakeDiscord, knowledge_copy: Path) -> None:
     fake.fail("GET", "/users/@me", 401, times=1)
-    process = await _launch(fake, knowledge_copy, {})
+    process = await launch(fake, knowledge_copy, {})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert "Discord rejected the token" in err.decode()
@@ -177,7 +152,7 @@ async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
 ) -> None:
     (knowledge_copy / "tensions" / "a.yaml").write_text("", "utf-8")
     (knowledge_copy / "tensions" / "b.yaml").write_text("id: [\n", "utf-8")
-    process = await _launch(fake, knowledge_copy, {})
+    process = await launch(fake, knowledge_copy, {})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
     assert "tensions/a.yaml:1: file is empty" in err.decode()

@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from tests.discord.harness import Harness
+from bot.discord_app.privacy import person_tag
+from tests.discord.harness import TOKEN, Harness
 from tests.fakediscord import payloads as p
 
 NEW_TENSION = """\
@@ -134,4 +135,6 @@ async def test_every_reload_is_logged_with_who(
     await harness.fake.slash(who, "reload")
     records = [r for r in caplog.records if r.getMessage().startswith("reload ")]
     assert records
-    assert records[-1].by == int(who["id"])  # type: ignore[attr-defined]
+    tag = person_tag(int(who["id"]), TOKEN)  # type: ignore[call-overload]
+    assert records[-1].by == tag  # type: ignore[attr-defined]
+    assert str(who["id"]) not in str(records[-1].__dict__)
