@@ -147,6 +147,54 @@ async def test_rejected_token_is_exit_2(fake: FakeDiscord, knowledge_copy: Path)
     assert TOKEN not in err.decode()
 
 
+def explanation(stderr: bytes) -> list[str]:
+    """The lines the bot itself wrote to explain why it stopped (logs are timestamped)."""
+    return [line for line in stderr.decode().splitlines() if line.startswith("tensionbot:")]
+
+
+@pytest.mark.parametrize(
+    ("close", "exit_code", "words"),
+    [
+        (4004, 2, "Discord rejected the token (DISCORD_TOKEN, gateway close 4004)"),
+        (4010, 2, "check TENSIONBOT_SHARD_COUNT and TENSIONBOT_SHARD_IDS"),
+        (4011, 2, "set TENSIONBOT_SHARD_COUNT"),
+        (4012, 4, "upgrade tensionbot"),
+        (4013, 4, "intents as invalid"),
+        (4014, 2, "enable the Message Content intent"),
+    ],
+)
+async def test_a_fatal_gateway_close_is_one_line_and_a_documented_exit_code(
+    fake: FakeDiscord, knowledge_copy: Path, close: int, exit_code: int, words: str
+) -> None:
+    fake.refuse_sessions = close
+    process = await launch(fake, knowledge_copy, {})
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == exit_code, err.decode()[-2000:]
+    [line] = explanation(err)
+    assert words in line
+    assert "Traceback" not in err.decode()
+    assert TOKEN not in err.decode()
+
+
+async def test_a_token_reset_while_running_is_exit_2(
+    fake: FakeDiscord, knowledge_copy: Path
+) -> None:
+    process = await launch(fake, knowledge_copy, {})
+    try:
+        await fake.wait_until(lambda: fake.identifies == 1, timeout=30)
+        fake.refuse_sessions = 4004  # the token was reset in the developer portal
+        await fake.drop_connection(4000)  # the bot tries to resume with the old one
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 2, err.decode()[-2000:]
+    [line] = explanation(err)
+    assert "Discord rejected the token" in line
+    assert "Traceback" not in err.decode()
+
+
 async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
     fake: FakeDiscord, knowledge_copy: Path
 ) -> None:
