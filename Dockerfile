@@ -29,7 +29,7 @@ COPY knowledge ./knowledge
 USER 10001:10001
 VOLUME ["/app/data"]
 
-# Healthy while the gateway connection is up: the bot touches the heartbeat file.
+# Healthy while Discord acknowledges the bot's gateway heartbeats (noted in the heartbeat file).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["tensionbot", "health"]
 

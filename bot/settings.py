@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     heartbeat_file: Path | None = None
-    heartbeat_seconds: float = Field(default=30.0, gt=0)
+    heartbeat_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
     @classmethod

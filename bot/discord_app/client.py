@@ -28,6 +28,7 @@ from ..storage.base import process_label
 from ..storage.changes import Applied, KnowledgeChanges
 from .checks import NotModerator
 from .embeds import notice
+from .liveness import last_beat, write_beat
 from .sync import sync_if_changed
 from .views import ButtonExpiry, LinkButton, VoteButton
 
@@ -195,13 +196,15 @@ class TensionBot(commands.Bot):
         return self.ws is not None and not self.ws.socket.closed
 
     async def _beat(self, path: Path) -> None:
-        """Touch the heartbeat file while connected, for the container HEALTHCHECK."""
+        """Keep the heartbeat file on the last acknowledged heartbeat (see liveness.py)."""
+        every = self.settings.heartbeat_seconds
         try:
             while not self.is_closed():
-                if self.is_ready() and self.connected():
+                beat = last_beat(self, every)
+                if beat is not None:
                     with contextlib.suppress(OSError):
-                        await asyncio.to_thread(path.touch)
-                await asyncio.sleep(self.settings.heartbeat_seconds)
+                        await asyncio.to_thread(write_beat, path, beat)
+                await asyncio.sleep(every)
         finally:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)  # noqa: ASYNC240 - one call while shutting down

@@ -69,6 +69,87 @@ async def test_dev_guild_gets_the_commands_instead(fake: FakeDiscord, knowledge_
         await running.stop()
 
 
+async def health(monkeypatch: pytest.MonkeyPatch, path: Path) -> tuple[int, str]:
+    """``tensionbot health`` as the container runs it, beside the bot."""
+    import contextlib
+    import io
+
+    from bot.cli import main
+
+    monkeypatch.setenv("TENSIONBOT_HEARTBEAT_FILE", str(path))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = await asyncio.to_thread(main, ["health"])
+    return code, out.getvalue().strip()
+
+
+async def test_health_fails_when_the_gateway_stops_acknowledging_heartbeats(
+    fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.heartbeat_interval = 0.2
+    heartbeat = tmp_path / "heartbeat"
+    settings = bot_settings(knowledge_copy, heartbeat_file=heartbeat, heartbeat_seconds=0.05)
+    running = Harness(fake, settings)
+    await running.start()
+    try:
+        await fake.wait_until(lambda: fake.heartbeats >= 2)
+        for _ in range(100):
+            code, line = await health(monkeypatch, heartbeat)
+            if code == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert code == 0, line
+        assert line.startswith("healthy: Discord acknowledged a heartbeat")
+        fake.zombie = True  # the socket stays open; nothing comes back
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 3)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 1, line
+        assert line.startswith("unhealthy: Discord last acknowledged a heartbeat")
+        fake.zombie = False  # acknowledgements again: healthy again
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 2)
+        await asyncio.sleep(0.2)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 0, line
+    finally:
+        await running.stop()
+    code, line = await health(monkeypatch, heartbeat)
+    assert code == 1
+    assert "no heartbeat" in line  # removed when the bot stops
+
+
+async def test_a_cluster_of_shards_is_unhealthy_when_its_gateway_is_a_zombie(
+    fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.heartbeat_interval = 0.2
+    heartbeat = tmp_path / "heartbeat"
+    settings = bot_settings(
+        knowledge_copy,
+        heartbeat_file=heartbeat,
+        heartbeat_seconds=0.05,
+        shard_count=2,
+        shard_ids="0-1",
+    )
+    running = Harness(fake, settings)
+    await running.start()
+    try:
+        await fake.wait_until(lambda: fake.heartbeats >= 4)
+        for _ in range(100):
+            code, line = await health(monkeypatch, heartbeat)
+            if code == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert code == 0, line
+        fake.zombie = True
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 6)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 1, line
+    finally:
+        await running.stop()
+
+
 def test_redaction_covers_messages_arguments_extras_and_tracebacks() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token=%s", (TOKEN,), None)
     record.detail = f"header Bot {TOKEN}"

@@ -76,10 +76,13 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.identifies = 0
         self.resumes = 0
+        self.heartbeats = 0
         # A close code to answer IDENTIFY and RESUME with, as Discord does for a reset token
         # (4004), a bad shard (4010), sharding required (4011), an old API version (4012),
         # invalid (4013) or disallowed (4014) intents.
         self.refuse_sessions: int | None = None
+        # A "zombie" gateway: the socket stays open, heartbeats are no longer acknowledged.
+        self.zombie = False
         self.dispatched_at: dict[int, float] = {}
         self.members: dict[int, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -157,7 +160,10 @@ class FakeDiscord:
                 data = json.loads(frame.data)
                 op = data.get("op")
                 if op == 1:
-                    await ws.send_str(json.dumps({"op": 11}))
+                    self.heartbeats += 1
+                    if not self.zombie:
+                        await ws.send_str(json.dumps({"op": 11}))
+                    await self._notify()
                 elif op in (2, 6) and self.refuse_sessions is not None:
                     await ws.close(code=self.refuse_sessions, message=b"fake: refused")
                 elif op == 2:
