@@ -128,7 +128,7 @@ async def reply_to_message(
         channel_id=channel_id,
     )
     if answer.kind is not Kind.NONE:
-        earlier = bot.repeats.earlier(channel_id, key)
+        earlier = bot.repeats.claim(channel_id, key)
         if earlier is not None:
             await _send_quietly(message, embed=notice(repeat_text(earlier.link)))
             log_answer(route, answer, started, repeated=True)
@@ -138,6 +138,8 @@ async def reply_to_message(
     view = links_view(card.links, question_id=question_id)
     sent = await _send_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
+        if answer.kind is not Kind.NONE:
+            bot.repeats.forget(channel_id, key)
         return None
     if view is not None:
         bot.expiry.track(sent, card.links, question_id)
@@ -205,7 +207,7 @@ async def respond_to_interaction(
             bot.expiry.track(interaction, card.links)
         log_answer(route, answer, started)
         return None
-    earlier = bot.repeats.earlier(channel_id, key)
+    earlier = bot.repeats.claim(channel_id, key)
     if earlier is not None:
         await interaction.response.send_message(
             embed=notice(repeat_text(earlier.link)), ephemeral=True
@@ -216,9 +218,13 @@ async def respond_to_interaction(
     embed = to_embed(card)
     if file is not None:
         embed.set_image(url=f"attachment://{file.filename}")
-    callback = await interaction.response.send_message(
-        embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
-    )
+    try:
+        callback = await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
+        )
+    except discord.HTTPException:
+        bot.repeats.forget(channel_id, key)
+        raise
     if view is not None:
         bot.expiry.track(interaction, card.links, question_id)
     link = None
