@@ -62,8 +62,11 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
                 exc_info=error,
             )
             text = "Something went wrong answering that. It has been logged."
+        deferred = discord.InteractionResponseType.deferred_channel_message
         with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
+            if interaction.response.type is deferred:  # still "thinking…": say it there
+                await interaction.edit_original_response(embed=notice(text))
+            elif interaction.response.is_done():
                 await interaction.followup.send(embed=notice(text), ephemeral=True)
             else:
                 await interaction.response.send_message(embed=notice(text), ephemeral=True)

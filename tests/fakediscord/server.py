@@ -16,6 +16,8 @@ from . import payloads as p
 from .validate import callback_errors, command_errors, message_errors
 
 JSON = {"Content-Type": "application/json"}  # exactly: discord.py parses only this as JSON
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7  # the "thinking…" state of a deferred response
 
 
 @dataclass
@@ -51,16 +53,22 @@ class Interaction:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
+    def deferred(self) -> bool:
+        return any(c.get("type") == 5 for c in self.callbacks)
+
+    @property
     def response(self) -> dict[str, Any]:
-        """The message the person sees: the callback's, or the first follow-up after a defer."""
+        """The message the person sees: the callback's, or the "thinking…" one edited."""
         for callback in self.callbacks:
             if callback.get("type") in (4, 7, 8):
                 return callback.get("data") or {}
-        return self.followups[0] if self.followups else {}
+        if self.deferred and self.original is not None and not self.original["flags"] & LOADING:
+            return self.original
+        return {}
 
     @property
     def ephemeral(self) -> bool:
-        return bool(self.response.get("flags", 0) & 64)
+        return bool(self.response.get("flags", 0) & EPHEMERAL)
 
 
 class FakeDiscord:
@@ -414,6 +422,14 @@ class FakeDiscord:
         rx = re.compile(pattern)
         return [r for r in self.requests if r.method == method and rx.fullmatch(r.path)]
 
+    def completions(self, interaction: Interaction) -> tuple[list[Recorded], list[Recorded]]:
+        """(edits of the original response, follow-ups) the bot sent for an interaction."""
+        base = rf"/webhooks/{p.APPLICATION_ID}/{re.escape(interaction.token)}"
+        return (
+            self.calls("PATCH", base + "/messages/@original"),
+            self.calls("POST", base),
+        )
+
     def fail(self, method: str, pattern: str, status: int, times: int = 1) -> None:
         """Answer the next ``times`` matching requests with an error status."""
         self.failures.append(Failure(method, re.compile(pattern), status, times))
@@ -605,6 +621,8 @@ class FakeDiscord:
                     "authorizing_integration_owners": {},
                 },
             )
+            if kind == 5:
+                message["flags"] = message["flags"] | LOADING
             interaction.original = message
             response["response_message_id"] = message["id"]
             response["response_message_loading"] = kind == 5
@@ -621,8 +639,16 @@ class FakeDiscord:
             errors = message_errors(body)
             if errors:
                 return self._invalid("followup", errors)
+            interaction.followups.append(body)
+            original = interaction.original
+            if original is not None and original["flags"] & LOADING:
+                # Discord turns the first follow-up to a deferred response into an edit of
+                # the "thinking…" message, and ignores its flags: the defer decided them.
+                original.update({k: v for k, v in body.items() if k not in ("flags", "tts")})
+                original["flags"] &= ~LOADING
+                interaction.answered.set()
+                return self._json(original)
             message = self._bot_message(int(interaction.payload["channel_id"]), body)
-            interaction.followups.append(message)
             interaction.answered.set()
             return self._json(message)
         target = (
@@ -636,7 +662,10 @@ class FakeDiscord:
             errors = message_errors(body)
             if errors:
                 return self._invalid("edit original", errors)
-            target.update(body)
+            target.update({k: v for k, v in body.items() if k != "flags"})
+            if target is interaction.original and target["flags"] & LOADING:
+                target["flags"] &= ~LOADING
+                interaction.answered.set()
             return self._json(target)
         if method == "DELETE":
             return web.Response(status=204)

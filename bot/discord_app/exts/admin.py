@@ -96,8 +96,9 @@ class Admin(commands.Cog):
                 "clusters": clusters,
             },
         )
-        await interaction.followup.send(
-            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters), ephemeral=True
+        # After a defer, the answer replaces the "thinking…" message (ephemeral from the defer).
+        await interaction.edit_original_response(
+            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters)
         )
 
     @app_commands.command(
@@ -121,7 +122,7 @@ class Admin(commands.Cog):
         await questions.flush()
         report = await build_report(questions.database, days=days)
         card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
-        await interaction.followup.send(embed=to_embed(card), ephemeral=True)
+        await interaction.edit_original_response(embed=to_embed(card))
 
 
 async def setup(bot: TensionBot) -> None:
