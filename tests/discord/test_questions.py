@@ -196,6 +196,27 @@ async def test_a_repeat_of_an_answer_that_failed_is_answered_in_full(harness: Ha
     assert reply["embeds"][0]["title"] == "Interpretability vs Efficiency"
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("does unlearning hurt capability?", "Unlearning vs Capability"),
+        ("what is superposition?", "No matching tension"),
+        ("", "Goal tensions"),
+    ],
+    ids=["answer", "miss", "bare-mention"],
+)
+async def test_a_question_deleted_before_the_reply_is_answered_anyway(
+    harness: Harness, text: str, title: str
+) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(fake.person("rue"), text, mention_bot=True, deleted=True)
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == title
+    assert "replied_to" not in reply  # sent as an ordinary message: there is nothing to reply to
+    assert fake.rejected == []
+
+
 @pytest.mark.parametrize("status", [500, 429])
 async def test_discord_errors_on_a_reply_are_survived(harness: Harness, status: int) -> None:
     fake = harness.fake

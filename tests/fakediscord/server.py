@@ -262,11 +262,13 @@ class FakeDiscord:
         mention_everyone: bool = False,
         reply_to: dict[str, Any] | None = None,
         ping: bool = False,
+        deleted: bool = False,
     ) -> int:
         """A person posts a message; returns its id.
 
         ``reply_to`` makes it a reply to that message (in its channel); ``ping`` keeps the
         reply's mention of the author switched on, which adds them to the mentions only.
+        ``deleted``: they delete it at once, so Discord no longer has it when the bot replies.
         """
         mentions = [p.BOT_USER] if mention_bot or ping else []
         if mention_bot and f"<@{p.BOT_ID}>" not in content:
@@ -299,7 +301,8 @@ class FakeDiscord:
             data["referenced_message"] = {
                 k: v for k, v in reply_to.items() if k not in ("sent_at", "replied_to")
             }
-        self.messages[int(data["id"])] = data
+        if not deleted:
+            self.messages[int(data["id"])] = data
         self.dispatched_at[int(data["id"])] = time.perf_counter()
         await self.dispatch("MESSAGE_CREATE", data)
         return int(data["id"])
@@ -580,6 +583,15 @@ class FakeDiscord:
         if errors:
             return self._invalid(f"/channels/{channel_id}/messages", errors)
         reference = body.get("message_reference")
+        if reference and int(reference["message_id"]) not in self.messages:
+            # Discord refuses a reply to a message that is gone, unless told to send it as
+            # an ordinary message then.
+            if reference.get("fail_if_not_exists", True):
+                return self._invalid(
+                    f"/channels/{channel_id}/messages",
+                    ["message_reference: Unknown message (MESSAGE_REFERENCE_UNKNOWN_MESSAGE)"],
+                )
+            reference = None
         data = self._bot_message(
             channel_id,
             body,
