@@ -319,3 +319,47 @@ def test_stats_text_names_tensions_from_the_configured_knowledge(
     code, out, _ = run(capsys, "stats", "--db", str(tmp_path / "q.sqlite3"))
     assert code == 0
     assert "1 · Renamed" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "image_format"), [("map.png", "PNG"), ("map.JPG", "JPEG"), ("m.webp", "WEBP")]
+)
+def test_map_writes_what_the_extension_says(
+    capsys: pytest.CaptureFixture[str],
+    bundled_dir: Path,
+    tmp_path: Path,
+    name: str,
+    image_format: str,
+) -> None:
+    from PIL import Image
+
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", str(tmp_path / name))
+    assert code == 0, err
+    assert f"({image_format}, " in out
+    with Image.open(tmp_path / name) as image:
+        assert image.format == image_format
+        assert image.size == (1200, 900)
+
+
+def test_map_refuses_an_extension_it_cannot_write(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", str(tmp_path / "m.gif"))
+    assert code == 2
+    assert out == ""
+    assert (
+        err.strip()
+        == "tensionbot: map writes .png, .jpg, .jpeg, .webp files; 'm.gif' names none of them"
+    )
+    assert not (tmp_path / "m.gif").exists()
+
+
+def test_map_into_a_missing_folder_is_one_line(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", "/nonexistent/dir/x.png")
+    assert code == 1
+    assert out == ""
+    assert (
+        err.strip() == "tensionbot: cannot write /nonexistent/dir/x.png: No such file or directory"
+    )

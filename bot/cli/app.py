@@ -136,13 +136,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from ..curation.tensionmap import render
+    from ..curation.tensionmap import FORMATS, encode, render
 
+    out: Path = args.out
+    image_format = FORMATS.get(out.suffix.lower())
+    if image_format is None:
+        print(
+            f"tensionbot: map writes {', '.join(FORMATS)} files; '{out.name}' names none of them",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     k = _knowledge_or_exit(args.knowledge)
-    rendered = render(k)
-    args.out.write_bytes(rendered.png)
+    data = encode(render(k), image_format)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"tensionbot: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(
-        f"wrote {args.out} ({len(rendered.png):,} bytes, "
+        f"wrote {out} ({image_format}, {len(data):,} bytes, "
         f"{len(k.goals)} goals, {len(k.tensions)} tensions)"
     )
     return EXIT_OK
@@ -282,8 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reloading.set_defaults(func=cmd_reload)
 
-    drawing = sub.add_parser("map", help="draw the tension map as a PNG")
-    drawing.add_argument("out", type=Path, help="where to write the PNG, e.g. tension-map.png")
+    drawing = sub.add_parser("map", help="draw the tension map (PNG, JPEG or WebP)")
+    drawing.add_argument(
+        "out", type=Path, help="where to write it, e.g. tension-map.png (or .jpg, .webp)"
+    )
     drawing.set_defaults(func=cmd_map)
 
     health = sub.add_parser(

@@ -207,6 +207,19 @@ def draw(plan: Layout, title: str) -> bytes:
     return out.getvalue()
 
 
+# What ``tensionbot map`` writes, by file extension (Pillow encodes all three).
+FORMATS: Final = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
+def encode(rendered: TensionMap, image_format: str) -> bytes:
+    """The map in another format than the PNG the bot attaches."""
+    if image_format == "PNG":
+        return rendered.png
+    out = io.BytesIO()
+    Image.open(io.BytesIO(rendered.png)).convert("RGB").save(out, format=image_format, quality=90)
+    return out.getvalue()
+
+
 @lru_cache(maxsize=4)
 def render(knowledge: Knowledge) -> TensionMap:
     """The map for one knowledge version (cached: a Knowledge never changes)."""
