@@ -363,3 +363,20 @@ def test_map_into_a_missing_folder_is_one_line(
     assert (
         err.strip() == "tensionbot: cannot write /nonexistent/dir/x.png: No such file or directory"
     )
+
+
+def test_stats_before_anything_was_logged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bundled_dir: Path
+) -> None:
+    missing = str(tmp_path / "data" / "questions.sqlite3")
+    code, out, err = run(capsys, "stats", "--json", "--days", "14", "--db", missing)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["answered"] == {"7": 0, "14": 0, "30": 0}
+    assert report["unanswered"] == {"7": 0, "14": 0, "30": 0}
+    assert report["top_unanswered"] == []
+    assert report["answers"] == {}
+    assert report["helpful"] == {}
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "stats", "--db", missing)
+    assert (code, err) == (0, "")
+    assert out.startswith("No questions were logged yet")
