@@ -215,6 +215,7 @@ async def test_missing_or_malformed_token_is_one_line_and_exit_2(
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1, lines
     assert message in lines[0]
+    assert lines[0].count("DISCORD_TOKEN") == 1, lines[0]
     assert "Traceback" not in err.decode()
     assert fake.requests == []
 
