@@ -74,6 +74,10 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
 
 class TensionBot(commands.Bot):
     def __init__(self, settings: Settings, store: KnowledgeStore, **options: Any) -> None:
+        # A text bot never joins voice, so discord.py's warnings at every start that the voice
+        # libraries (PyNaCl, davey) are missing are noise. Read once, by the first client.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = True  # to read questions in opted-in channels and DMs
         super().__init__(

@@ -197,6 +197,7 @@ async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, logs[-2000:]
     assert TOKEN not in logs
     assert TOKEN not in out.decode()
+    assert '"level": "WARNING"' not in logs, logs  # nothing to warn about (voice is not used)
     assert '"msg": "answered"' in logs
     assert '"msg": "stopped"' in logs
     assert not heartbeat.exists()
