@@ -120,6 +120,8 @@ def test_ask_off_topic_does_not_echo_the_question(
     assert code == 0
     assert "No matching tension" in out
     assert "pizza" not in out
+    assert "Try 'tensionbot list' for the full list" in out  # the terminal's own command
+    assert "/tensions" not in out  # not the Discord one
 
 
 def test_ask_json_one_line_per_argument(

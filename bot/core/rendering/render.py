@@ -130,8 +130,12 @@ def list_card(knowledge: Knowledge) -> Card:
     )
 
 
-def none_card(knowledge: Knowledge, answer: Answer) -> Card:
-    """No confident match: say so kindly, offer what came close, never echo the question."""
+def none_card(knowledge: Knowledge, answer: Answer, *, list_command: str = "/tensions") -> Card:
+    """No confident match: say so kindly, offer what came close, never echo the question.
+
+    ``list_command`` is how the reader gets the full list where they are reading: the
+    slash command in Discord, the ``tensionbot`` command in a terminal.
+    """
     suggestions = [
         label for label in (_label(knowledge, t) for t in answer.alternatives) if label is not None
     ]
@@ -148,7 +152,7 @@ def none_card(knowledge: Knowledge, answer: Answer) -> Card:
         Card(
             title="No matching tension",
             description=description,
-            footer="Try /tensions for the full list, or ask about a goal",
+            footer=f"Try {list_command} for the full list, or ask about a goal",
             colour=MUTED_COLOUR,
             links=tuple(
                 Link(clip(label, limits.BUTTON_LABEL), target) for label, target in suggestions
@@ -165,8 +169,10 @@ def _label(knowledge: Knowledge, target_id: str) -> tuple[str, str] | None:
     return None
 
 
-def answer_card(knowledge: Knowledge, answer: Answer, *, markdown: bool = True) -> Card:
-    """The card for any answer the matcher gives."""
+def answer_card(
+    knowledge: Knowledge, answer: Answer, *, markdown: bool = True, list_command: str = "/tensions"
+) -> Card:
+    """The card for any answer the matcher gives (``list_command``: see :func:`none_card`)."""
     if answer.kind is Kind.TENSION and answer.tension is not None:
         tension = knowledge.tensions.get(answer.tension)
         if tension is not None:
@@ -175,7 +181,7 @@ def answer_card(knowledge: Knowledge, answer: Answer, *, markdown: bool = True) 
         return goal_card(knowledge, answer.goal)
     if answer.kind is Kind.LIST:
         return list_card(knowledge)
-    return none_card(knowledge, answer)
+    return none_card(knowledge, answer, list_command=list_command)
 
 
 def target_card(knowledge: Knowledge, target: str, *, markdown: bool = True) -> Card | None:
