@@ -22,7 +22,7 @@ from bot.core.rendering.render import answer_card
 from ..curation.questionlog import Entry
 from .embeds import notice, to_embed
 from .privacy import without_mentions
-from .views import links_view
+from .views import links_view, release
 
 if TYPE_CHECKING:
     from .client import TensionBot
@@ -167,6 +167,8 @@ async def reply_quietly(message: discord.Message, **kwargs: Any) -> discord.Mess
             "could not reply in channel %s: %s %s", message.channel.id, exc.status, exc.text[:200]
         )
         return None
+    finally:
+        release(kwargs.get("view"))
 
 
 async def respond_to_interaction(
@@ -209,6 +211,7 @@ async def respond_to_interaction(
         await interaction.response.send_message(
             embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
+        release(view)
         if view is not None:
             bot.expiry.track(interaction, card.links)
         log_answer(route, answer, started)
@@ -231,6 +234,8 @@ async def respond_to_interaction(
     except discord.HTTPException:
         bot.repeats.forget(channel_id, key)
         raise
+    finally:
+        release(view)
     if view is not None:
         bot.expiry.track(interaction, card.links, question_id)
     link = None

@@ -29,6 +29,7 @@ from ..storage.changes import Applied, KnowledgeChanges
 from .checks import NotModerator
 from .embeds import notice
 from .liveness import last_beat, write_beat
+from .memory import Collector
 from .sync import sync_if_changed
 from .views import ButtonExpiry, LinkButton, VoteButton
 
@@ -98,6 +99,7 @@ class TensionBot(commands.Bot):
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self.expiry = ButtonExpiry()
+        self.collector = Collector()
         self.questions: QuestionLog | None = None
         self.database: Database | None = None
         self.changes: KnowledgeChanges | None = None  # set when processes share a database
@@ -112,6 +114,7 @@ class TensionBot(commands.Bot):
             await self.sync_commands()
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
+        self.collector.start()
 
     @property
     def label(self) -> str:
@@ -154,6 +157,8 @@ class TensionBot(commands.Bot):
     async def reload_knowledge(self) -> tuple[ReloadOutcome, bool]:
         """Reload from disk; True when the set of goal commands changed (sync to show it)."""
         outcome = await self.store.reload()
+        if outcome.ok:
+            self.collector.refreeze()  # the old knowledge goes, the new one is frozen
         goals_changed = False
         if outcome.ok and outcome.diff.goal_set_changed:
             from .exts.goals import Goals
@@ -189,6 +194,10 @@ class TensionBot(commands.Bot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: questions are handled by the questions extension."""
+        self.collector.busy()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any], /) -> None:
+        self.collector.busy()
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -220,6 +229,7 @@ class TensionBot(commands.Bot):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         self.expiry.stop()
+        self.collector.stop()
         await super().close()
         if self.changes is not None:
             await self.changes.stop()
