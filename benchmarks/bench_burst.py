@@ -5,12 +5,13 @@
 Both bots run in their own process against the same fake Discord (tests/fakediscord), one
 after the other, each under benchmarks/probe.py. For each:
 
-* one burst of ``--burst`` mentions sent back to back (none waits for a reply): answers
-  per second, from the first MESSAGE_CREATE written to the last reply arriving, and the
-  garbage collector's pauses during it (longest, total, per generation), the objects it
-  tracks;
-* then ``--rounds`` bursts of ``--round-size``: resident memory after each, and what it
-  grew per answer from the first round to the last (what accumulates);
+* ``--rounds`` bursts of ``--round-size``, each followed by a quiet moment: resident
+  memory and the objects the collector tracks after each, and what memory grew per answer
+  from the first round to the last (what accumulates);
+* then one burst of ``--burst`` mentions sent back to back (none waits for a reply):
+  answers per second, from the first MESSAGE_CREATE written to the last reply arriving,
+  and the garbage collector's pauses during it (longest, total, per generation, how many
+  objects each full collection walked);
 * for tensionbot, one more burst under cProfile: CPU time per answer, by package.
 
 The echo bot is the floor: what discord.py and the fake cost with no work done. Figures
@@ -34,6 +35,7 @@ from bot.settings import bundled_knowledge_dir
 from tests.discord.harness import TOKEN
 from tests.fakediscord import FakeDiscord
 
+from .probe import WAITING
 from .questions import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,16 +127,17 @@ async def measure(which: str, args: argparse.Namespace, questions: list[str]) ->
     bot = Bot(fake, which)
     await bot.start()
     start = await bot.read()
-    rate = await burst(fake, people, questions, args.burst)
-    after = await bot.read()
-    rss = []
+    rss, tracked = [], []
     between: list[float] = []  # pauses in the rounds, the idle moments between them included
     for _ in range(args.rounds):
         await burst(fake, people, questions, args.round_size)
         await asyncio.sleep(3.0)  # a quiet moment, as between bursts in real life
         report = await bot.read()
         rss.append(report["rss_kb"])
+        tracked.append(report["tracked_objects"])
         between += report["gc_pauses_ms"]
+    rate = await burst(fake, people, questions, args.burst)
+    after = await bot.read()
     await bot.stop()
     await fake.stop()
     grown = (rss[-1] - rss[0]) * 1024 / max(1, (args.rounds - 1) * args.round_size)
@@ -143,12 +146,14 @@ async def measure(which: str, args: argparse.Namespace, questions: list[str]) ->
         f"after start-up: {start['tracked_objects']:,} objects tracked, "
         f"RSS {start['rss_kb'] / 1024:.1f} MiB"
     )
-    print(f"burst of {args.burst:,}: {rate:,.0f} answers/s; {pauses(after)}")
     print(
         f"RSS after each of {args.rounds} bursts of {args.round_size:,}: "
         + ", ".join(f"{kb / 1024:.1f}" for kb in rss)
-        + f" MiB; {grown:+,.0f} bytes per answer from the first to the last"
+        + f" MiB; {grown:+,.0f} bytes per answer from the first to the last; objects tracked: "
+        + ", ".join(f"{n:,}" for n in tracked)
     )
+    print(f"then a burst of {args.burst:,}: {rate:,.0f} answers/s; {pauses(after)}")
+    print(f"RSS after it: {after['rss_kb'] / 1024:.1f} MiB")
     print(
         f"longest GC pause in those rounds and the quiet moments after each: "
         f"{max(between or [0.0]):.1f} ms"
@@ -169,10 +174,14 @@ async def profile(args: argparse.Namespace, questions: list[str]) -> None:
     await bot.stop()
     await fake.stop()
     gc_ms = sum(report["gc_pauses_ms"])
+    waited = report["cpu_s_by_group"].pop(WAITING, 0.0)
     groups = sorted(report["cpu_s_by_group"].items(), key=lambda kv: -kv[1])
     total = sum(v for _, v in groups) + gc_ms / 1000
-    print(f"\n== where tensionbot's CPU time per answer goes (cProfile, {n:,} answers)")
-    print(f"total {total / n * 1e6:,.0f} µs per answer (profiled, so slower than above):")
+    print(f"\n== where tensionbot's time per answer goes (cProfile, {n:,} answers)")
+    print(
+        f"{total / n * 1e6:,.0f} µs of work per answer (profiled, so slower than above), "
+        f"besides {waited / n * 1e6:,.0f} µs waiting for the network:"
+    )
     rows = [*groups, ("garbage collection", gc_ms / 1000)]
     for name, seconds in sorted(rows, key=lambda kv: -kv[1]):
         print(f"  {seconds / n * 1e6:7,.0f} µs  {seconds / total:5.1%}  {name}")

@@ -32,7 +32,9 @@ from discord.gateway import DiscordWebSocket
 # Where CPU time goes, by where the code lives (the first match wins).
 GROUPS = (
     ("matching (bot/core/matching)", "bot/core/matching/"),
+    ("matching (bot/core/matching)", "/snowballstemmer/"),
     ("rendering (bot/core/rendering)", "bot/core/rendering/"),
+    ("rest of bot/core (throttle, store)", "bot/core/"),
     ("bot's Discord layer (bot/discord_app)", "bot/discord_app/"),
     ("question log (bot/curation)", "bot/curation/"),
     ("discord.py: HTTP", "discord/http.py"),
@@ -42,6 +44,9 @@ GROUPS = (
     ("logging", "/logging/"),
     ("asyncio", "/asyncio/"),
 )
+
+
+WAITING = "waiting for the network (epoll)"
 
 
 class Probe:
@@ -97,8 +102,15 @@ def rss_kb() -> int:
 def cpu_by_group(profile: cProfile.Profile) -> dict[str, float]:
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     out: dict[str, float] = {}
-    for (filename, _, _), (_, _, tottime, _, _) in stats.items():
-        group = next((name for name, part in GROUPS if part in filename), "other")
+    for (filename, _, function), (_, _, tottime, _, _) in stats.items():
+        if "epoll" in function or "selectors.py" in filename:
+            group = WAITING  # the event loop waiting for the network: not work
+        elif filename == "~" and ("'send" in function or "'recv" in function):
+            group = "sockets (system calls)"
+        elif filename == "~":
+            group = "built-ins called from anywhere (C)"
+        else:
+            group = next((name for name, part in GROUPS if part in filename), "other Python")
         out[group] = out.get(group, 0.0) + tottime
     return out
 

@@ -11,7 +11,8 @@ Two things made the collector pause for hundreds of milliseconds in a burst:
 * In a burst, discord.py parses every event waiting on the socket before handlers run,
   so thousands of questions are alive at once (about 80 objects each), and a full
   collection walks all of them: the longer the burst, the longer the pause. Full
-  collections therefore run when the bot is idle (no question for ``IDLE_SECONDS``), when
+  collections therefore run when the bot is idle (no question for ``IDLE_SECONDS`` and
+  hardly any task pending), when
   there is little to walk and nobody waiting, and at least every ``AT_LEAST_EVERY_SECONDS``
   under constant load, so cyclic garbage cannot pile up; the young generations are
   collected as usual, and their pauses stay small.
@@ -31,6 +32,9 @@ from bot.core.rendering.render import forget_cards
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS: Final = 2.0
+# More tasks than this and events are still being handled, whenever the last question came:
+# discord.py parses every waiting event (a task each) before the first handler runs.
+IDLE_TASKS: Final = 100
 AT_LEAST_EVERY_SECONDS: Final = 300.0
 CHECK_SECONDS: Final = 1.0
 NO_AUTOMATIC_FULL: Final = 1_000_000  # gen-1 collections before a full one: never, in effect
@@ -82,17 +86,17 @@ class Collector:
         self._last_full = time.monotonic()
         self._questions_since_full = 0
 
-    def due(self, now: float) -> bool:
+    def due(self, now: float, tasks: int = 0) -> bool:
         if self._questions_since_full == 0:
             return False  # nothing happened since the last one
-        idle = now - self._last_question >= IDLE_SECONDS
+        idle = now - self._last_question >= IDLE_SECONDS and tasks <= IDLE_TASKS
         return idle or now - self._last_full >= AT_LEAST_EVERY_SECONDS
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(CHECK_SECONDS)
             now = time.monotonic()
-            if self.due(now):
+            if self.due(now, len(asyncio.all_tasks())):
                 with contextlib.suppress(Exception):
                     gc.collect()
                 self._last_full = time.monotonic()

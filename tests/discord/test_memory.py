@@ -90,4 +90,5 @@ def test_full_collections_when_idle_or_at_least_every_few_minutes() -> None:
     asked = collector._last_question
     assert not collector.due(asked + IDLE_SECONDS / 2)  # questions are coming in
     assert collector.due(asked + IDLE_SECONDS)  # a quiet moment
+    assert not collector.due(asked + IDLE_SECONDS, tasks=5000)  # events still being parsed
     assert collector.due(start + AT_LEAST_EVERY_SECONDS)  # busy for minutes: collect anyway
