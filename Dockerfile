@@ -1,6 +1,7 @@
 # tensionbot: the Discord bot, its core and the bundled knowledge in one small image.
 #   docker build -t tensionbot .
 #   docker run --env-file .env -v "$PWD/knowledge:/app/knowledge:ro" -v tensionbot-data:/app/data tensionbot
+# OCI-format builders (buildah, podman's default) drop HEALTHCHECK: build with --format docker.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,7 +16,9 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 tensionbot \
     && useradd --system --uid 10001 --gid tensionbot --home-dir /app --shell /usr/sbin/nologin tensionbot
 
-# Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
+# Dependencies first, in their own layer: it is rebuilt only when one of the files it
+# copies changes: pyproject.toml, README.md (the package's readme) or bot/__init__.py
+# (which holds the version).
 COPY pyproject.toml README.md ./
 COPY bot/__init__.py bot/__init__.py
 RUN pip install --no-cache-dir . && pip uninstall --yes tensionbot
@@ -29,7 +32,7 @@ COPY knowledge ./knowledge
 USER 10001:10001
 VOLUME ["/app/data"]
 
-# Healthy while the gateway connection is up: the bot touches the heartbeat file.
+# Healthy while Discord acknowledges the bot's gateway heartbeats (noted in the heartbeat file).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["tensionbot", "health"]
 

@@ -35,15 +35,54 @@ def _marker(extras: str) -> Path:
     return VENV / f".installed-{stamp[:16]}"
 
 
+NO_VENV: str = """dev.py: this Python cannot make a virtual environment with pip in it ({why}).
+On Debian and Ubuntu that part of Python is a package of its own; install it, then run
+dev.py again:
+    sudo apt install python3-venv    (or python3.{minor}-venv for this Python)"""
+
+
+def _has_pip() -> bool:
+    if not PYTHON.exists():
+        return False
+    found = subprocess.run(
+        [str(PYTHON), "-m", "pip", "--version"], capture_output=True, check=False
+    )
+    return found.returncode == 0
+
+
+def _remove_half_made() -> None:
+    """An earlier attempt may have left a .venv without pip; every run would then fail."""
+    if not VENV.exists() or _has_pip():
+        return
+    if not (VENV / "pyvenv.cfg").exists() and any(VENV.iterdir()):
+        raise SystemExit(f"dev.py: {VENV} exists but is not a virtual environment; move it away")
+    print(f"dev.py: {VENV} is incomplete (no pip in it); removing it", file=sys.stderr)
+    shutil.rmtree(VENV)
+
+
+def _create() -> None:
+    print(f"dev.py: creating {VENV}", file=sys.stderr)
+    minor = sys.version_info.minor
+    try:
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        shutil.rmtree(VENV, ignore_errors=True)
+        why = "ensurepip failed" if isinstance(exc, subprocess.CalledProcessError) else str(exc)
+        raise SystemExit(NO_VENV.format(why=why, minor=minor)) from None
+    if not _has_pip():
+        shutil.rmtree(VENV, ignore_errors=True)
+        raise SystemExit(NO_VENV.format(why="pip is missing from it", minor=minor))
+
+
 def ensure_venv(extras: str, *, also_enough: tuple[str, ...] = ()) -> None:
     """Create .venv and install the project, again only when pyproject.toml changes."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs before anything checks it
         raise SystemExit(f"tensionbot needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if PYTHON.exists() and any(_marker(e).exists() for e in (extras, *also_enough)):
         return
+    _remove_half_made()
     if not PYTHON.exists():
-        print(f"dev.py: creating {VENV}", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        _create()
     wanted = f".[{extras}]" if extras else "."
     print(f"dev.py: installing {wanted} into {VENV}", file=sys.stderr)
     _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", wanted)

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     heartbeat_file: Path | None = None
-    heartbeat_seconds: float = Field(default=30.0, gt=0)
+    heartbeat_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
     @classmethod
@@ -99,6 +99,8 @@ class Settings(BaseSettings):
         """Accept ``123,456`` (what people type into a .env) as well as a list."""
         if isinstance(value, str):
             parts = [p for p in re.split(r"[\s,]+", value.strip().strip("[]")) if p]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("expected ids (numbers) separated by commas, e.g. 123,456")
             return frozenset(int(p) for p in parts)
         return value
 
@@ -163,8 +165,8 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value().strip():
             return None
         if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
-            raise ValueError(
-                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts, "
+            raise ValueError(  # describe_settings_error names the variable
+                "does not look like a bot token (three dot-separated parts, "
                 "without a 'Bot ' prefix)"
             )
         return SecretStr(value.get_secret_value().strip())
@@ -175,6 +177,8 @@ def describe_settings_error(error: ValidationError) -> str:
     lines = []
     for item in error.errors(include_url=False, include_input=False):
         name = ".".join(str(p) for p in item["loc"]) or "settings"
+        if name in Settings.model_fields:  # as the person set it: TENSIONBOT_COOLDOWN_RATE
+            name = f"TENSIONBOT_{name.upper()}"
         message = str(item["msg"]).removeprefix("Value error, ")
         lines.append(f"{name}: {message}")
     return "; ".join(lines)

@@ -120,6 +120,8 @@ def test_ask_off_topic_does_not_echo_the_question(
     assert code == 0
     assert "No matching tension" in out
     assert "pizza" not in out
+    assert "Try 'tensionbot list' for the full list" in out  # the terminal's own command
+    assert "/tensions" not in out  # not the Discord one
 
 
 def test_ask_json_one_line_per_argument(
@@ -319,3 +321,64 @@ def test_stats_text_names_tensions_from_the_configured_knowledge(
     code, out, _ = run(capsys, "stats", "--db", str(tmp_path / "q.sqlite3"))
     assert code == 0
     assert "1 · Renamed" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "image_format"), [("map.png", "PNG"), ("map.JPG", "JPEG"), ("m.webp", "WEBP")]
+)
+def test_map_writes_what_the_extension_says(
+    capsys: pytest.CaptureFixture[str],
+    bundled_dir: Path,
+    tmp_path: Path,
+    name: str,
+    image_format: str,
+) -> None:
+    from PIL import Image
+
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", str(tmp_path / name))
+    assert code == 0, err
+    assert f"({image_format}, " in out
+    with Image.open(tmp_path / name) as image:
+        assert image.format == image_format
+        assert image.size == (1200, 900)
+
+
+def test_map_refuses_an_extension_it_cannot_write(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", str(tmp_path / "m.gif"))
+    assert code == 2
+    assert out == ""
+    assert (
+        err.strip()
+        == "tensionbot: map writes .png, .jpg, .jpeg, .webp files; 'm.gif' names none of them"
+    )
+    assert not (tmp_path / "m.gif").exists()
+
+
+def test_map_into_a_missing_folder_is_one_line(
+    capsys: pytest.CaptureFixture[str], bundled_dir: Path
+) -> None:
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "map", "/nonexistent/dir/x.png")
+    assert code == 1
+    assert out == ""
+    assert (
+        err.strip() == "tensionbot: cannot write /nonexistent/dir/x.png: No such file or directory"
+    )
+
+
+def test_stats_before_anything_was_logged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bundled_dir: Path
+) -> None:
+    missing = str(tmp_path / "data" / "questions.sqlite3")
+    code, out, err = run(capsys, "stats", "--json", "--days", "14", "--db", missing)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["answered"] == {"7": 0, "14": 0, "30": 0}
+    assert report["unanswered"] == {"7": 0, "14": 0, "30": 0}
+    assert report["top_unanswered"] == []
+    assert report["answers"] == {}
+    assert report["helpful"] == {}
+    code, out, err = run(capsys, "--knowledge", str(bundled_dir), "stats", "--db", missing)
+    assert (code, err) == (0, "")
+    assert out.startswith("No questions were logged yet")

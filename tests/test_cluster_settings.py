@@ -79,10 +79,13 @@ def test_stats_reads_postgresql_too(
 def test_stats_on_an_empty_postgresql_database_says_so(
     postgres_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["stats", "--db", postgres_url]) == 1
-    err = capsys.readouterr().err
-    assert "no question log in postgresql://tensionbot:***@" in err
-    assert DatabaseURL.parse(postgres_url).password not in err  # type: ignore[operator]
+    # Nothing logged yet is a state, not an error (issue 11): exit 0, and --json gets zeros.
+    assert main(["stats", "--db", postgres_url]) == 0
+    out = capsys.readouterr().out
+    assert "No questions were logged yet (nothing in postgresql://tensionbot:***@" in out
+    assert DatabaseURL.parse(postgres_url).password not in out  # type: ignore[operator]
+    assert main(["stats", "--json", "--db", postgres_url]) == 0
+    assert json.loads(capsys.readouterr().out)["answered"]["7"] == 0
 
 
 def test_reload_needs_a_shared_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

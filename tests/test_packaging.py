@@ -50,3 +50,41 @@ def test_core_imports_nothing_from_discord() -> None:
     for path in (ROOT / "bot" / "core").rglob("*.py"):
         source = path.read_text("utf-8")
         assert not re.search(r"^\s*(import|from)\s+discord", source, flags=re.MULTILINE), path
+
+
+def _docker_runs(text: str) -> list[str]:
+    return [
+        " ".join(line.strip().lstrip("#").split())
+        for line in text.splitlines()
+        if line.strip().lstrip("#").strip().startswith("docker run")
+    ]
+
+
+def test_readme_docker_run_keeps_the_question_log_in_a_named_volume() -> None:
+    readme = _docker_runs((ROOT / "README.md").read_text("utf-8"))
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    assert readme, "the README gives a docker run line"
+    for line in readme:
+        assert "-v tensionbot-data:/app/data" in line, line
+    assert readme == _docker_runs(dockerfile)  # one way to run it, said the same everywhere
+    assert 'VOLUME ["/app/data"]' in dockerfile
+
+
+def test_dockerfile_says_what_rebuilds_the_dependency_layer() -> None:
+    text = (ROOT / "Dockerfile").read_text("utf-8")
+    layer = text[text.index("# Dependencies first") : text.index("RUN pip install")]
+    comment = " ".join(line.lstrip("# ") for line in layer.splitlines() if line.startswith("#"))
+    copied = [
+        source
+        for line in layer.splitlines()
+        if line.startswith("COPY ")
+        for source in line.split()[1:-1]
+    ]
+    assert copied
+    for source in copied:
+        assert source in comment, f"{source} is copied into the layer but not named"
+
+
+def test_readme_warns_that_oci_builders_drop_the_healthcheck() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "--format docker" in readme

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -137,13 +136,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from ..curation.tensionmap import render
+    from ..curation.tensionmap import FORMATS, encode, render
 
+    out: Path = args.out
+    image_format = FORMATS.get(out.suffix.lower())
+    if image_format is None:
+        print(
+            f"tensionbot: map writes {', '.join(FORMATS)} files; '{out.name}' names none of them",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     k = _knowledge_or_exit(args.knowledge)
-    rendered = render(k)
-    args.out.write_bytes(rendered.png)
+    data = encode(render(k), image_format)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"tensionbot: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(
-        f"wrote {args.out} ({len(rendered.png):,} bytes, "
+        f"wrote {out} ({image_format}, {len(data):,} bytes, "
         f"{len(k.goals)} goals, {len(k.tensions)} tensions)"
     )
     return EXIT_OK
@@ -195,22 +206,16 @@ def cmd_reload(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    """For the container HEALTHCHECK: healthy while the running bot keeps its heartbeat fresh."""
-    settings = _settings()
-    path = settings.heartbeat_file
+    """For the container HEALTHCHECK: healthy while Discord acknowledges the bot's heartbeats."""
+    from ..discord_app.liveness import verdict  # no discord import: this runs every 30 s
+
+    path = _settings().heartbeat_file
     if path is None:
         print("tensionbot: TENSIONBOT_HEARTBEAT_FILE is not set", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        print(f"unhealthy: no heartbeat at {path} (not connected yet?)")
-        return EXIT_PROBLEMS
-    if age > 3 * settings.heartbeat_seconds:
-        print(f"unhealthy: last heartbeat {age:.0f} s ago")
-        return EXIT_PROBLEMS
-    print(f"healthy: last heartbeat {age:.0f} s ago")
-    return EXIT_OK
+    healthy, line = verdict(path)
+    print(line)
+    return EXIT_OK if healthy else EXIT_PROBLEMS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,11 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reloading.set_defaults(func=cmd_reload)
 
-    drawing = sub.add_parser("map", help="draw the tension map as a PNG")
-    drawing.add_argument("out", type=Path, help="where to write the PNG, e.g. tension-map.png")
+    drawing = sub.add_parser("map", help="draw the tension map (PNG, JPEG or WebP)")
+    drawing.add_argument(
+        "out", type=Path, help="where to write it, e.g. tension-map.png (or .jpg, .webp)"
+    )
     drawing.set_defaults(func=cmd_map)
 
-    health = sub.add_parser("health", help="exit 0 while a running bot keeps its heartbeat fresh")
+    health = sub.add_parser(
+        "health", help="exit 0 while Discord acknowledges the running bot's heartbeats"
+    )
     health.set_defaults(func=cmd_health)
     return parser
 

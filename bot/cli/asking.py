@@ -22,6 +22,7 @@ from bot.core.rendering.render import answer_card
 from .terminal import card_text
 
 QUIT_WORDS = frozenset({"quit", "exit", ":q", "bye"})
+LIST_COMMAND = "'tensionbot list'"  # what a miss suggests: this command line's own listing
 
 
 def questions_from(args: list[str], stdin: TextIO, *, each_argument: bool) -> Iterator[str]:
@@ -70,9 +71,12 @@ def answer_text(
             out.write("\n" + "-" * 40 + "\n")
         first = False
         if conversation:
-            card = chat.ask(question).card(matcher.knowledge, markdown=False)
+            card = chat.ask(question).card(
+                matcher.knowledge, markdown=False, list_command=LIST_COMMAND
+            )
         else:
-            card = answer_card(matcher.knowledge, matcher.match(question), markdown=False)
+            answer = matcher.match(question)
+            card = answer_card(matcher.knowledge, answer, markdown=False, list_command=LIST_COMMAND)
         out.write(card_text(card) + "\n")
 
 
@@ -95,5 +99,5 @@ def chat(knowledge: Knowledge, stdin: TextIO = sys.stdin, out: TextIO = sys.stdo
         if not line.strip():
             continue
         turn = conversation.ask(line.strip())
-        out.write(card_text(turn.card(knowledge, markdown=False)) + "\n")
+        out.write(card_text(turn.card(knowledge, markdown=False, list_command=LIST_COMMAND)) + "\n")
         out.flush()

@@ -13,11 +13,17 @@ from ..storage import DatabaseURL, StoreError, open_database
 from .terminal import card_text
 
 
+class NothingLogged(Exception):  # noqa: N818 - a state, reported as such, not a failure
+    """No question was logged yet: a fresh checkout, or a database the bot never wrote."""
+
+
 async def _read(url: DatabaseURL, days: int) -> Report:
+    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
+        raise NothingLogged
     database = await open_database(url, read_only=True)
     try:
         if await database.schema_version() == 0:
-            raise StoreError(f"no question log in {url} yet")
+            raise NothingLogged
         return await build_report(database, days=days)
     finally:
         await database.close()
@@ -26,6 +32,12 @@ async def _read(url: DatabaseURL, days: int) -> Report:
 def print_stats(url: DatabaseURL, days: int, *, as_json: bool, knowledge: Knowledge | None) -> int:
     try:
         report = asyncio.run(_read(url, days))
+    except NothingLogged:  # a script asking for --json gets the report, every count zero
+        if as_json:
+            print(json.dumps(Report.empty(days).to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(f"No questions were logged yet (nothing in {url} yet).")
+        return 0
     except StoreError as exc:
         print(f"tensionbot: cannot read the question log at {url}: {exc}", file=sys.stderr)
         return 1

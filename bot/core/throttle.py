@@ -77,6 +77,22 @@ class RepeatGuard:
             return None
         return found
 
+    def claim(self, channel_id: int, answer_key: str) -> Earlier | None:
+        """The earlier answer if there is one; else the caller is answering, from now on.
+
+        Claimed before the answer is sent, not after: sending takes a round trip to
+        Discord, and in a burst every repeat arriving meanwhile would be answered in full.
+        Until :meth:`remember` adds the link, the earlier answer has none ("just above").
+        """
+        found = self.earlier(channel_id, answer_key)
+        if found is None:
+            self.remember(channel_id, answer_key, None)
+        return found
+
+    def forget(self, channel_id: int, answer_key: str) -> None:
+        """Drop a claim whose answer could not be sent, so the next asker gets it in full."""
+        self._recent.pop((channel_id, answer_key), None)
+
     def remember(self, channel_id: int, answer_key: str, link: str | None) -> None:
         if self.window <= 0:
             return

@@ -41,6 +41,12 @@ class Report:
     per_answer: dict[str, int]  # "tension:<id>" / "goal:<id>" / "list" -> answers
     helpful: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (helpful, votes)
 
+    @classmethod
+    def empty(cls, days: int) -> Report:
+        """The report before anything was logged: every count zero, every list empty."""
+        windows = sorted({7, 30, days})
+        return cls(days, dict.fromkeys(windows, 0), dict.fromkeys(windows, 0), (), {})
+
     def to_json(self) -> dict[str, Any]:
         return {
             "days": self.days,

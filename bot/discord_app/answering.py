@@ -21,7 +21,8 @@ from bot.core.rendering.render import answer_card
 
 from ..curation.questionlog import Entry
 from .embeds import notice, to_embed
-from .views import links_view
+from .privacy import without_mentions
+from .views import links_view, release
 
 if TYPE_CHECKING:
     from .client import TensionBot
@@ -51,7 +52,7 @@ def record_question(
             guild_id,
             channel_id,
             route,
-            text,
+            without_mentions(text),
             answer.kind.value,
             answer.tension,
             answer.goal,
@@ -112,7 +113,7 @@ async def reply_to_message(
     wait = bot.cooldown.retry_after(user_id)
     if wait > 0:
         if route != "channel" and bot.cooldown.should_warn(user_id):
-            await _send_quietly(message, embed=notice(cooldown_text(wait)), delete_after=10)
+            await reply_quietly(message, embed=notice(cooldown_text(wait)), delete_after=10)
         log.info("cooldown", extra={"route": route, "retry_after": round(wait, 1)})
         return None
     key = repeat_key or answer_key(answer)
@@ -127,16 +128,18 @@ async def reply_to_message(
         channel_id=channel_id,
     )
     if answer.kind is not Kind.NONE:
-        earlier = bot.repeats.earlier(channel_id, key)
+        earlier = bot.repeats.claim(channel_id, key)
         if earlier is not None:
-            await _send_quietly(message, embed=notice(repeat_text(earlier.link)))
+            await reply_quietly(message, embed=notice(repeat_text(earlier.link)))
             log_answer(route, answer, started, repeated=True)
             return None
     if card is None:
         card = answer_card(bot.store.snapshot.knowledge, answer)
     view = links_view(card.links, question_id=question_id)
-    sent = await _send_quietly(message, embed=to_embed(card), view=view)
+    sent = await reply_quietly(message, embed=to_embed(card), view=view)
     if sent is None:
+        if answer.kind is not Kind.NONE:
+            bot.repeats.forget(channel_id, key)
         return None
     if view is not None:
         bot.expiry.track(sent, card.links, question_id)
@@ -146,18 +149,26 @@ async def reply_to_message(
     return sent
 
 
-async def _send_quietly(message: discord.Message, **kwargs: Any) -> discord.Message | None:
-    """Reply; a failure is logged and the bot carries on with the next question."""
+async def reply_quietly(message: discord.Message, **kwargs: Any) -> discord.Message | None:
+    """Reply; a failure is logged and the bot carries on with the next question.
+
+    If the question was deleted meanwhile, Discord refuses a reply to it unless told not
+    to fail: then the answer arrives as an ordinary message, still useful to the channel.
+    """
     kwargs.setdefault("mention_author", False)
     if kwargs.get("view") is None:
         kwargs.pop("view", None)
     try:
-        return await message.reply(**kwargs)
+        return await message.channel.send(
+            reference=message.to_reference(fail_if_not_exists=False), **kwargs
+        )
     except discord.HTTPException as exc:
         log.warning(
             "could not reply in channel %s: %s %s", message.channel.id, exc.status, exc.text[:200]
         )
         return None
+    finally:
+        release(kwargs.get("view"))
 
 
 async def respond_to_interaction(
@@ -200,11 +211,12 @@ async def respond_to_interaction(
         await interaction.response.send_message(
             embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
+        release(view)
         if view is not None:
             bot.expiry.track(interaction, card.links)
         log_answer(route, answer, started)
         return None
-    earlier = bot.repeats.earlier(channel_id, key)
+    earlier = bot.repeats.claim(channel_id, key)
     if earlier is not None:
         await interaction.response.send_message(
             embed=notice(repeat_text(earlier.link)), ephemeral=True
@@ -215,9 +227,15 @@ async def respond_to_interaction(
     embed = to_embed(card)
     if file is not None:
         embed.set_image(url=f"attachment://{file.filename}")
-    callback = await interaction.response.send_message(
-        embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
-    )
+    try:
+        callback = await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
+        )
+    except discord.HTTPException:
+        bot.repeats.forget(channel_id, key)
+        raise
+    finally:
+        release(view)
     if view is not None:
         bot.expiry.track(interaction, card.links, question_id)
     link = None

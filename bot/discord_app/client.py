@@ -28,6 +28,8 @@ from ..storage.base import process_label
 from ..storage.changes import Applied, KnowledgeChanges
 from .checks import NotModerator
 from .embeds import notice
+from .liveness import last_beat, write_beat
+from .memory import Collector
 from .sync import sync_if_changed
 from .views import ButtonExpiry, LinkButton, VoteButton
 
@@ -61,8 +63,11 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
                 exc_info=error,
             )
             text = "Something went wrong answering that. It has been logged."
+        deferred = discord.InteractionResponseType.deferred_channel_message
         with contextlib.suppress(discord.HTTPException):
-            if interaction.response.is_done():
+            if interaction.response.type is deferred:  # still "thinking…": say it there
+                await interaction.edit_original_response(embed=notice(text))
+            elif interaction.response.is_done():
                 await interaction.followup.send(embed=notice(text), ephemeral=True)
             else:
                 await interaction.response.send_message(embed=notice(text), ephemeral=True)
@@ -70,6 +75,10 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
 
 class TensionBot(commands.Bot):
     def __init__(self, settings: Settings, store: KnowledgeStore, **options: Any) -> None:
+        # A text bot never joins voice, so discord.py's warnings at every start that the voice
+        # libraries (PyNaCl, davey) are missing are noise. Read once, by the first client.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = True  # to read questions in opted-in channels and DMs
         super().__init__(
@@ -90,6 +99,7 @@ class TensionBot(commands.Bot):
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self.expiry = ButtonExpiry()
+        self.collector = Collector()
         self.questions: QuestionLog | None = None
         self.database: Database | None = None
         self.changes: KnowledgeChanges | None = None  # set when processes share a database
@@ -104,6 +114,7 @@ class TensionBot(commands.Bot):
             await self.sync_commands()
         if self.settings.heartbeat_file is not None:
             self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_file))
+        self.collector.start()
 
     @property
     def label(self) -> str:
@@ -146,6 +157,8 @@ class TensionBot(commands.Bot):
     async def reload_knowledge(self) -> tuple[ReloadOutcome, bool]:
         """Reload from disk; True when the set of goal commands changed (sync to show it)."""
         outcome = await self.store.reload()
+        if outcome.ok:
+            self.collector.refreeze()  # the old knowledge goes, the new one is frozen
         goals_changed = False
         if outcome.ok and outcome.diff.goal_set_changed:
             from .exts.goals import Goals
@@ -181,6 +194,10 @@ class TensionBot(commands.Bot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: questions are handled by the questions extension."""
+        self.collector.busy()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any], /) -> None:
+        self.collector.busy()
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -195,13 +212,15 @@ class TensionBot(commands.Bot):
         return self.ws is not None and not self.ws.socket.closed
 
     async def _beat(self, path: Path) -> None:
-        """Touch the heartbeat file while connected, for the container HEALTHCHECK."""
+        """Keep the heartbeat file on the last acknowledged heartbeat (see liveness.py)."""
+        every = self.settings.heartbeat_seconds
         try:
             while not self.is_closed():
-                if self.is_ready() and self.connected():
+                beat = last_beat(self, every)
+                if beat is not None:
                     with contextlib.suppress(OSError):
-                        await asyncio.to_thread(path.touch)
-                await asyncio.sleep(self.settings.heartbeat_seconds)
+                        await asyncio.to_thread(write_beat, path, beat)
+                await asyncio.sleep(every)
         finally:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)  # noqa: ASYNC240 - one call while shutting down
@@ -210,6 +229,7 @@ class TensionBot(commands.Bot):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         self.expiry.stop()
+        self.collector.stop()
         await super().close()
         if self.changes is not None:
             await self.changes.stop()

@@ -1,4 +1,4 @@
-"""Structured logging that can never print the token.
+"""Structured logging that can never print the token, nor what libraries echo at DEBUG.
 
 ``text`` is for people watching a terminal; ``json`` (one object per line) is for log
 collectors. Either way a filter replaces every secret the process knows with ``[redacted]``
@@ -77,5 +77,8 @@ def setup_logging(level: str, style: str, secrets: Iterable[str] = ()) -> None:
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # DEBUG is for the bot's own code. Libraries' DEBUG lines echo what passes through them
+    # (discord.py the payloads, database drivers the statements and their parameters), and
+    # that would put question texts, and the ids in them, in the log.
+    root.setLevel(max(logging.INFO, logging.getLevelName(level)))
+    logging.getLogger("bot").setLevel(level)

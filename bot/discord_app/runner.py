@@ -21,6 +21,7 @@ from bot.core.store import KnowledgeStore
 
 from ..settings import Settings
 from .client import TensionBot, make_bot
+from .closes import MESSAGE_CONTENT_INTENT, fatal_close
 from .logs import setup_logging
 from .sync import sync_if_changed
 
@@ -30,6 +31,7 @@ EXIT_OK = 0
 EXIT_KNOWLEDGE = 1
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 3
+EXIT_GATEWAY = 4  # Discord refused the connection for a reason only a new version fixes
 
 
 def run(settings: Settings, **options: Any) -> int:
@@ -99,12 +101,12 @@ async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> in
             )
             return EXIT_UNREACHABLE
         except discord.PrivilegedIntentsRequired:
-            print(
-                "tensionbot: enable the Message Content intent for this bot in the Discord "
-                "developer portal (Bot > Privileged Gateway Intents).",
-                file=sys.stderr,
-            )
+            print(f"tensionbot: {MESSAGE_CONTENT_INTENT}", file=sys.stderr)
             return EXIT_CONFIG
+        except discord.ConnectionClosed as exc:  # discord.py resumes all but the final ones
+            fatal = fatal_close(exc.code)
+            print(f"tensionbot: {fatal.advice}", file=sys.stderr)
+            return EXIT_CONFIG if fatal.operator_fixes else EXIT_GATEWAY
         except asyncio.CancelledError:
             pass
     log.info("stopped")

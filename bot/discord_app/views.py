@@ -29,6 +29,11 @@ from .embeds import notice, to_embed
 log = logging.getLogger(__name__)
 
 ANSWER_VIEW_SECONDS = 600.0
+# Answers whose buttons are waiting to be disabled, at most. Past it the oldest is dropped
+# from the schedule: its buttons stay enabled, which is harmless (they are stateless and
+# answer whenever pressed), and a burst of thousands of answers cannot grow memory without
+# bound for ten minutes.
+MAX_SCHEDULED = 5_000
 LINK_PREFIX = "tb:link:"
 _TARGET = r"(?:tension|goal):[a-z0-9-]{1,40}|list"
 
@@ -74,6 +79,7 @@ class LinkButton(
         await interaction.response.send_message(
             embed=to_embed(card), view=view or discord.utils.MISSING, ephemeral=True
         )
+        release(view)
         if view is not None:
             bot.expiry.track(interaction, card.links)
 
@@ -136,6 +142,19 @@ def links_view(
     return view
 
 
+def release(view: discord.ui.View | None) -> None:
+    """Let a sent view go at once, instead of leaving it to the garbage collector.
+
+    A view and its buttons point at each other, so a sent view is garbage only the
+    collector can find; with one per answer, a burst of answers leaves thousands of them,
+    and the collector's pauses grow with what it must walk. Once sent, the view is not
+    needed again (the buttons are answered by their class, from the custom id), so its
+    items are dropped, which breaks the cycle and reference counting frees it all.
+    """
+    if view is not None:
+        view.clear_items()
+
+
 Where = discord.Message | discord.PartialMessage | discord.Interaction[Any]
 
 
@@ -152,6 +171,11 @@ class ButtonExpiry:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def scheduled(self) -> int:
+        """How many answers' buttons are waiting to be disabled."""
+        return len(self._due)
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run())
@@ -165,6 +189,8 @@ class ButtonExpiry:
         if isinstance(where, discord.Message):  # keep ids, not the whole message
             where = where.channel.get_partial_message(where.id)  # type: ignore[union-attr]
         self._due.append((time.monotonic() + self.seconds, where, links, question_id))
+        if len(self._due) > MAX_SCHEDULED:
+            self._due.popleft()
         self._wake.set()
 
     async def _run(self) -> None:
@@ -189,3 +215,4 @@ class ButtonExpiry:
                 await where.edit_original_response(view=view)
             else:
                 await where.edit(view=view)
+        release(view)

@@ -173,7 +173,34 @@ def test_bad_id_explains_the_rule(knowledge_copy: Path, write: Write) -> None:
         VALID.replace("id: interpretability-vs-unlearning", "id: Interp VS Unlearning"),
     )
     [message] = messages(knowledge_copy)
-    assert "knowledge/tensions/new.yaml:1 id: 'Interp VS Unlearning' is not a valid id" in message
+    assert message == (
+        "knowledge/tensions/new.yaml:1 id: 'Interp VS Unlearning' is not a valid tension id: "
+        "use lowercase letters, digits and single hyphens, at most 32 characters"
+    )  # a tension id never becomes a command, so nothing here may say it does
+
+
+def test_bad_goal_id_says_it_is_also_a_command_name(knowledge_copy: Path) -> None:
+    goals = knowledge_copy / "goals.yaml"
+    goals.write_text(goals.read_text("utf-8").replace("id: unlearning", "id: Unlearning!"), "utf-8")
+    found = messages(knowledge_copy)
+    assert any(
+        m.endswith(
+            "goals[4].id: 'Unlearning!' is not a valid goal id: use lowercase letters, digits "
+            "and single hyphens, at most 32 characters (a goal id is also its slash command's "
+            "name)"
+        )
+        for m in found
+    ), found
+
+
+def test_bad_goal_reference_in_a_tension_is_called_a_goal_id(
+    knowledge_copy: Path, write: Write
+) -> None:
+    write(
+        "tensions/new.yaml", VALID.replace("[interpretability, unlearning]", "[Interp, unlearning]")
+    )
+    [message] = messages(knowledge_copy)
+    assert "goals[0]: 'Interp' is not a valid goal id" in message
 
 
 def test_goal_id_may_not_shadow_a_builtin_command(knowledge_copy: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from discord.gateway import DiscordWebSocket
 from bot.core.store import KnowledgeStore
 from bot.discord_app.client import TensionBot, make_bot
 from bot.settings import Settings
+from tests.conftest import ROOT
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
@@ -77,3 +80,29 @@ class Harness:
     async def restart(self) -> TensionBot:
         await self.stop()
         return await self.start()
+
+
+async def launch(
+    fake: FakeDiscord, knowledge: Path, env_extra: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """``tensionbot run`` in a process of its own, aimed at the fake (see launch.py)."""
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        "TENSIONBOT_KNOWLEDGE_DIR": str(knowledge),
+        "TENSIONBOT_QUESTION_LOG_PATH": "",
+        "TENSIONBOT_LOG_LEVEL": "DEBUG",
+        **env_extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakediscord.launch",
+        fake.api_base,
+        fake.gateway_url,
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )

@@ -15,9 +15,8 @@ from pathlib import Path
 from bot.storage import DatabaseURL, open_database
 from bot.storage.ids import node_of
 from tests.conftest import ROOT
-from tests.discord.harness import TOKEN
+from tests.discord.harness import TOKEN, launch
 from tests.discord.test_clusters import NEW_QUESTION, add_tension
-from tests.discord.test_gateway import _launch
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
@@ -62,8 +61,8 @@ async def test_two_processes_two_shards_one_database(
         "TENSIONBOT_REPEAT_WINDOW_SECONDS": "0",
         "TENSIONBOT_LOG_FORMAT": "json",
     }
-    dms = await _launch(fake, knowledge_copy, {**env, "TENSIONBOT_SHARD_IDS": "0"})
-    guild = await _launch(fake, knowledge_copy, {**env, "TENSIONBOT_SHARD_IDS": "1"})
+    dms = await launch(fake, knowledge_copy, {**env, "TENSIONBOT_SHARD_IDS": "0"})
+    guild = await launch(fake, knowledge_copy, {**env, "TENSIONBOT_SHARD_IDS": "1"})
     processes = (dms, guild)
     try:
         await fake.wait_until(lambda: fake.identifies == 2, timeout=30)

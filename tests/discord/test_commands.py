@@ -43,6 +43,7 @@ async def test_ask_without_a_match_is_ephemeral(harness: Harness) -> None:
     assert done.ephemeral
     assert done.response["embeds"][0]["title"] == "No matching tension"
     assert "pizza" not in str(done.response)
+    assert done.response["embeds"][0]["footer"]["text"].startswith("Try /tensions")
 
 
 async def test_ask_a_goal_overview_and_the_list(harness: Harness) -> None:

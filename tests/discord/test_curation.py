@@ -70,6 +70,9 @@ async def test_stats_for_moderators_groups_unanswered_questions(harness: Harness
     refused = await fake.slash(fake.person("dee"), "stats")
     assert "Manage Server or a moderator role" in refused.response["embeds"][0]["description"]
     done = await fake.slash(fake.person("mod", roles=(p.MOD_ROLE_ID,)), "stats")
+    assert done.callbacks[0]["type"] == 5  # deferred, then the thinking message is edited
+    edits, followups = fake.completions(done)
+    assert (len(edits), followups) == (1, [])
     assert done.ephemeral
     embed = done.response["embeds"][0]
     assert "**7 days**: 4 questions, 1 answered, 3 unanswered" in embed["description"]

@@ -13,7 +13,7 @@ import pytest
 
 from bot.discord_app.logs import JsonFormatter, RedactSecrets
 from tests.conftest import ROOT
-from tests.discord.harness import TOKEN, Harness, bot_settings
+from tests.discord.harness import TOKEN, Harness, bot_settings, launch
 from tests.fakediscord import FakeDiscord
 
 
@@ -69,6 +69,87 @@ async def test_dev_guild_gets_the_commands_instead(fake: FakeDiscord, knowledge_
         await running.stop()
 
 
+async def health(monkeypatch: pytest.MonkeyPatch, path: Path) -> tuple[int, str]:
+    """``tensionbot health`` as the container runs it, beside the bot."""
+    import contextlib
+    import io
+
+    from bot.cli import main
+
+    monkeypatch.setenv("TENSIONBOT_HEARTBEAT_FILE", str(path))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = await asyncio.to_thread(main, ["health"])
+    return code, out.getvalue().strip()
+
+
+async def test_health_fails_when_the_gateway_stops_acknowledging_heartbeats(
+    fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.heartbeat_interval = 0.2
+    heartbeat = tmp_path / "heartbeat"
+    settings = bot_settings(knowledge_copy, heartbeat_file=heartbeat, heartbeat_seconds=0.05)
+    running = Harness(fake, settings)
+    await running.start()
+    try:
+        await fake.wait_until(lambda: fake.heartbeats >= 2)
+        for _ in range(100):
+            code, line = await health(monkeypatch, heartbeat)
+            if code == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert code == 0, line
+        assert line.startswith("healthy: Discord acknowledged a heartbeat")
+        fake.zombie = True  # the socket stays open; nothing comes back
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 3)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 1, line
+        assert line.startswith("unhealthy: Discord last acknowledged a heartbeat")
+        fake.zombie = False  # acknowledgements again: healthy again
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 2)
+        await asyncio.sleep(0.2)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 0, line
+    finally:
+        await running.stop()
+    code, line = await health(monkeypatch, heartbeat)
+    assert code == 1
+    assert "no heartbeat" in line  # removed when the bot stops
+
+
+async def test_a_cluster_of_shards_is_unhealthy_when_its_gateway_is_a_zombie(
+    fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.heartbeat_interval = 0.2
+    heartbeat = tmp_path / "heartbeat"
+    settings = bot_settings(
+        knowledge_copy,
+        heartbeat_file=heartbeat,
+        heartbeat_seconds=0.05,
+        shard_count=2,
+        shard_ids="0-1",
+    )
+    running = Harness(fake, settings)
+    await running.start()
+    try:
+        await fake.wait_until(lambda: fake.heartbeats >= 4)
+        for _ in range(100):
+            code, line = await health(monkeypatch, heartbeat)
+            if code == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert code == 0, line
+        fake.zombie = True
+        seen = fake.heartbeats
+        await fake.wait_until(lambda: fake.heartbeats >= seen + 6)
+        code, line = await health(monkeypatch, heartbeat)
+        assert code == 1, line
+    finally:
+        await running.stop()
+
+
 def test_redaction_covers_messages_arguments_extras_and_tracebacks() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token=%s", (TOKEN,), None)
     record.detail = f"header Bot {TOKEN}"
@@ -82,36 +163,11 @@ def test_redaction_covers_messages_arguments_extras_and_tracebacks() -> None:
     assert line.count("[redacted]") >= 3
 
 
-async def _launch(
-    fake: FakeDiscord, knowledge: Path, env_extra: dict[str, str]
-) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": TOKEN,
-        "TENSIONBOT_KNOWLEDGE_DIR": str(knowledge),
-        "TENSIONBOT_QUESTION_LOG_PATH": "",
-        "TENSIONBOT_LOG_LEVEL": "DEBUG",
-        **env_extra,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.fakediscord.launch",
-        fake.api_base,
-        fake.gateway_url,
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
     fake: FakeDiscord, knowledge_copy: Path, tmp_path: Path
 ) -> None:
     heartbeat = tmp_path / "heartbeat"
-    process = await _launch(
+    process = await launch(
         fake,
         knowledge_copy,
         {
@@ -141,6 +197,7 @@ async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, logs[-2000:]
     assert TOKEN not in logs
     assert TOKEN not in out.decode()
+    assert '"level": "WARNING"' not in logs, logs  # nothing to warn about (voice is not used)
     assert '"msg": "answered"' in logs
     assert '"msg": "stopped"' in logs
     assert not heartbeat.exists()
@@ -153,23 +210,72 @@ async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(
 async def test_missing_or_malformed_token_is_one_line_and_exit_2(
     fake: FakeDiscord, knowledge_copy: Path, token: str, message: str
 ) -> None:
-    process = await _launch(fake, knowledge_copy, {"DISCORD_TOKEN": token})
+    process = await launch(fake, knowledge_copy, {"DISCORD_TOKEN": token})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1, lines
     assert message in lines[0]
+    assert lines[0].count("DISCORD_TOKEN") == 1, lines[0]
     assert "Traceback" not in err.decode()
     assert fake.requests == []
 
 
 async def test_rejected_token_is_exit_2(fake: FakeDiscord, knowledge_copy: Path) -> None:
     fake.fail("GET", "/users/@me", 401, times=1)
-    process = await _launch(fake, knowledge_copy, {})
+    process = await launch(fake, knowledge_copy, {})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert "Discord rejected the token" in err.decode()
     assert TOKEN not in err.decode()
+
+
+def explanation(stderr: bytes) -> list[str]:
+    """The lines the bot itself wrote to explain why it stopped (logs are timestamped)."""
+    return [line for line in stderr.decode().splitlines() if line.startswith("tensionbot:")]
+
+
+@pytest.mark.parametrize(
+    ("close", "exit_code", "words"),
+    [
+        (4004, 2, "Discord rejected the token (DISCORD_TOKEN, gateway close 4004)"),
+        (4010, 2, "check TENSIONBOT_SHARD_COUNT and TENSIONBOT_SHARD_IDS"),
+        (4011, 2, "set TENSIONBOT_SHARD_COUNT"),
+        (4012, 4, "upgrade tensionbot"),
+        (4013, 4, "intents as invalid"),
+        (4014, 2, "enable the Message Content intent"),
+    ],
+)
+async def test_a_fatal_gateway_close_is_one_line_and_a_documented_exit_code(
+    fake: FakeDiscord, knowledge_copy: Path, close: int, exit_code: int, words: str
+) -> None:
+    fake.refuse_sessions = close
+    process = await launch(fake, knowledge_copy, {})
+    _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == exit_code, err.decode()[-2000:]
+    [line] = explanation(err)
+    assert words in line
+    assert "Traceback" not in err.decode()
+    assert TOKEN not in err.decode()
+
+
+async def test_a_token_reset_while_running_is_exit_2(
+    fake: FakeDiscord, knowledge_copy: Path
+) -> None:
+    process = await launch(fake, knowledge_copy, {})
+    try:
+        await fake.wait_until(lambda: fake.identifies == 1, timeout=30)
+        fake.refuse_sessions = 4004  # the token was reset in the developer portal
+        await fake.drop_connection(4000)  # the bot tries to resume with the old one
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 2, err.decode()[-2000:]
+    [line] = explanation(err)
+    assert "Discord rejected the token" in line
+    assert "Traceback" not in err.decode()
 
 
 async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
@@ -177,7 +283,7 @@ async def test_broken_knowledge_at_start_is_exit_1_with_every_problem(
 ) -> None:
     (knowledge_copy / "tensions" / "a.yaml").write_text("", "utf-8")
     (knowledge_copy / "tensions" / "b.yaml").write_text("id: [\n", "utf-8")
-    process = await _launch(fake, knowledge_copy, {})
+    process = await launch(fake, knowledge_copy, {})
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
     assert "tensions/a.yaml:1: file is empty" in err.decode()

@@ -167,6 +167,56 @@ async def test_same_answer_in_a_minute_points_to_the_first(harness: Harness) -> 
     assert third["embeds"][0]["title"] == "Interpretability vs Efficiency"
 
 
+@pytest.mark.parametrize("settings_overrides", [{"repeat_window_seconds": 60.0}], indirect=True)
+async def test_a_burst_of_repeats_gets_one_answer_and_pointers_to_it(harness: Harness) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    for i in range(30):  # back to back: none waits for the bot's reply to the one before
+        await fake.say(fake.person(f"p{i}"), "is interpretability expensive?", channel_id=p.ASK_ID)
+    await fake.wait_until(lambda: len(fake.sent) >= before + 30)
+    replies = fake.sent[before:]
+    full = [r for r in replies if r["embeds"][0].get("title") == "Interpretability vs Efficiency"]
+    pointers = [
+        r for r in replies if "answered that in this channel" in r["embeds"][0]["description"]
+    ]
+    assert len(full) == 1
+    assert len(pointers) == 29
+
+
+@pytest.mark.parametrize("settings_overrides", [{"repeat_window_seconds": 60.0}], indirect=True)
+async def test_a_repeat_of_an_answer_that_failed_is_answered_in_full(harness: Harness) -> None:
+    fake = harness.fake
+    fake.fail("POST", r"/channels/\d+/messages", 403, times=1)
+    await fake.say(fake.person("ora"), "is interpretability expensive?", channel_id=p.ASK_ID)
+    await fake.wait_until(lambda: len(fake.calls("POST", r"/channels/\d+/messages")) >= 1)
+    await asyncio.sleep(0.1)
+    before = len(fake.sent)
+    await fake.say(fake.person("pax"), "is interpretability expensive?", channel_id=p.ASK_ID)
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == "Interpretability vs Efficiency"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("does unlearning hurt capability?", "Unlearning vs Capability"),
+        ("what is superposition?", "No matching tension"),
+        ("", "Goal tensions"),
+    ],
+    ids=["answer", "miss", "bare-mention"],
+)
+async def test_a_question_deleted_before_the_reply_is_answered_anyway(
+    harness: Harness, text: str, title: str
+) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(fake.person("rue"), text, mention_bot=True, deleted=True)
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == title
+    assert "replied_to" not in reply  # sent as an ordinary message: there is nothing to reply to
+    assert fake.rejected == []
+
+
 @pytest.mark.parametrize("status", [500, 429])
 async def test_discord_errors_on_a_reply_are_survived(harness: Harness, status: int) -> None:
     fake = harness.fake

@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from tests.discord.harness import Harness
+from bot.discord_app.privacy import person_tag
+from tests.discord.harness import TOKEN, Harness
 from tests.fakediscord import payloads as p
 
 NEW_TENSION = """\
@@ -53,7 +54,9 @@ async def test_moderator_reload_reports_the_diff_and_new_data_answers(
     who = moderator(harness) if how == "role" else fake.person("admin", manage_guild=True)
     puts = len(fake.calls("PUT", r"/applications/\d+/commands"))
     done = await fake.slash(who, "reload")
-    assert done.callbacks[0]["type"] == 5  # deferred, then a follow-up
+    assert done.callbacks[0]["type"] == 5  # deferred: "thinking…"
+    edits, followups = fake.completions(done)
+    assert (len(edits), followups) == (1, [])  # then the thinking message is edited
     assert done.ephemeral
     embed = done.response["embeds"][0]
     assert embed["title"] == "Knowledge reloaded"
@@ -134,4 +137,21 @@ async def test_every_reload_is_logged_with_who(
     await harness.fake.slash(who, "reload")
     records = [r for r in caplog.records if r.getMessage().startswith("reload ")]
     assert records
-    assert records[-1].by == int(who["id"])  # type: ignore[attr-defined]
+    tag = person_tag(int(who["id"]), TOKEN)  # type: ignore[call-overload]
+    assert records[-1].by == tag  # type: ignore[attr-defined]
+    assert str(who["id"]) not in str(records[-1].__dict__)
+
+
+async def test_a_failure_after_the_defer_replaces_the_thinking_message(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(harness.bot.store, "reload", broken)  # type: ignore[union-attr]
+    done = await harness.fake.slash(moderator(harness), "reload")
+    edits, followups = harness.fake.completions(done)
+    assert (len(edits), followups) == (1, [])
+    assert done.ephemeral
+    assert "Something went wrong" in done.response["embeds"][0]["description"]
+    assert any("command /reload failed" in r.getMessage() for r in caplog.records)

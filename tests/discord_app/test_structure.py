@@ -81,6 +81,25 @@ def test_settings_errors_never_show_the_value() -> None:
     assert "does not look like a bot token" in text
 
 
+def test_settings_errors_name_each_variable_once_as_it_is_set() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            DISCORD_TOKEN="not-a-token",
+            cooldown_rate="abc",
+            answer_channel_ids="123,general",
+        )
+    problems = describe_settings_error(caught.value).split("; ")
+    assert problems[0] == (
+        "DISCORD_TOKEN: does not look like a bot token (three dot-separated parts, "
+        "without a 'Bot ' prefix)"
+    )
+    assert problems[1] == (
+        "TENSIONBOT_ANSWER_CHANNEL_IDS: expected ids (numbers) separated by commas, e.g. 123,456"
+    )
+    assert problems[2].startswith("TENSIONBOT_COOLDOWN_RATE: ")
+
+
 def test_normalise_ignores_what_discord_adds() -> None:
     local = {
         "name": "reload",

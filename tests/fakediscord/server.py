@@ -16,6 +16,8 @@ from . import payloads as p
 from .validate import callback_errors, command_errors, message_errors
 
 JSON = {"Content-Type": "application/json"}  # exactly: discord.py parses only this as JSON
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7  # the "thinking…" state of a deferred response
 
 
 @dataclass
@@ -51,16 +53,22 @@ class Interaction:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
+    def deferred(self) -> bool:
+        return any(c.get("type") == 5 for c in self.callbacks)
+
+    @property
     def response(self) -> dict[str, Any]:
-        """The message the person sees: the callback's, or the first follow-up after a defer."""
+        """The message the person sees: the callback's, or the "thinking…" one edited."""
         for callback in self.callbacks:
             if callback.get("type") in (4, 7, 8):
                 return callback.get("data") or {}
-        return self.followups[0] if self.followups else {}
+        if self.deferred and self.original is not None and not self.original["flags"] & LOADING:
+            return self.original
+        return {}
 
     @property
     def ephemeral(self) -> bool:
-        return bool(self.response.get("flags", 0) & 64)
+        return bool(self.response.get("flags", 0) & EPHEMERAL)
 
 
 class FakeDiscord:
@@ -76,6 +84,13 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.identifies = 0
         self.resumes = 0
+        self.heartbeats = 0
+        # A close code to answer IDENTIFY and RESUME with, as Discord does for a reset token
+        # (4004), a bad shard (4010), sharding required (4011), an old API version (4012),
+        # invalid (4013) or disallowed (4014) intents.
+        self.refuse_sessions: int | None = None
+        # A "zombie" gateway: the socket stays open, heartbeats are no longer acknowledged.
+        self.zombie = False
         self.dispatched_at: dict[int, float] = {}
         self.members: dict[int, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -153,7 +168,12 @@ class FakeDiscord:
                 data = json.loads(frame.data)
                 op = data.get("op")
                 if op == 1:
-                    await ws.send_str(json.dumps({"op": 11}))
+                    self.heartbeats += 1
+                    if not self.zombie:
+                        await ws.send_str(json.dumps({"op": 11}))
+                    await self._notify()
+                elif op in (2, 6) and self.refuse_sessions is not None:
+                    await ws.close(code=self.refuse_sessions, message=b"fake: refused")
                 elif op == 2:
                     self.identifies += 1
                     self._session = f"session-{self.identifies}"
@@ -242,11 +262,13 @@ class FakeDiscord:
         mention_everyone: bool = False,
         reply_to: dict[str, Any] | None = None,
         ping: bool = False,
+        deleted: bool = False,
     ) -> int:
         """A person posts a message; returns its id.
 
         ``reply_to`` makes it a reply to that message (in its channel); ``ping`` keeps the
         reply's mention of the author switched on, which adds them to the mentions only.
+        ``deleted``: they delete it at once, so Discord no longer has it when the bot replies.
         """
         mentions = [p.BOT_USER] if mention_bot or ping else []
         if mention_bot and f"<@{p.BOT_ID}>" not in content:
@@ -279,7 +301,8 @@ class FakeDiscord:
             data["referenced_message"] = {
                 k: v for k, v in reply_to.items() if k not in ("sent_at", "replied_to")
             }
-        self.messages[int(data["id"])] = data
+        if not deleted:
+            self.messages[int(data["id"])] = data
         self.dispatched_at[int(data["id"])] = time.perf_counter()
         await self.dispatch("MESSAGE_CREATE", data)
         return int(data["id"])
@@ -401,6 +424,14 @@ class FakeDiscord:
     def calls(self, method: str, pattern: str) -> list[Recorded]:
         rx = re.compile(pattern)
         return [r for r in self.requests if r.method == method and rx.fullmatch(r.path)]
+
+    def completions(self, interaction: Interaction) -> tuple[list[Recorded], list[Recorded]]:
+        """(edits of the original response, follow-ups) the bot sent for an interaction."""
+        base = rf"/webhooks/{p.APPLICATION_ID}/{re.escape(interaction.token)}"
+        return (
+            self.calls("PATCH", base + "/messages/@original"),
+            self.calls("POST", base),
+        )
 
     def fail(self, method: str, pattern: str, status: int, times: int = 1) -> None:
         """Answer the next ``times`` matching requests with an error status."""
@@ -552,6 +583,15 @@ class FakeDiscord:
         if errors:
             return self._invalid(f"/channels/{channel_id}/messages", errors)
         reference = body.get("message_reference")
+        if reference and int(reference["message_id"]) not in self.messages:
+            # Discord refuses a reply to a message that is gone, unless told to send it as
+            # an ordinary message then.
+            if reference.get("fail_if_not_exists", True):
+                return self._invalid(
+                    f"/channels/{channel_id}/messages",
+                    ["message_reference: Unknown message (MESSAGE_REFERENCE_UNKNOWN_MESSAGE)"],
+                )
+            reference = None
         data = self._bot_message(
             channel_id,
             body,
@@ -593,6 +633,8 @@ class FakeDiscord:
                     "authorizing_integration_owners": {},
                 },
             )
+            if kind == 5:
+                message["flags"] = message["flags"] | LOADING
             interaction.original = message
             response["response_message_id"] = message["id"]
             response["response_message_loading"] = kind == 5
@@ -609,8 +651,16 @@ class FakeDiscord:
             errors = message_errors(body)
             if errors:
                 return self._invalid("followup", errors)
+            interaction.followups.append(body)
+            original = interaction.original
+            if original is not None and original["flags"] & LOADING:
+                # Discord turns the first follow-up to a deferred response into an edit of
+                # the "thinking…" message, and ignores its flags: the defer decided them.
+                original.update({k: v for k, v in body.items() if k not in ("flags", "tts")})
+                original["flags"] &= ~LOADING
+                interaction.answered.set()
+                return self._json(original)
             message = self._bot_message(int(interaction.payload["channel_id"]), body)
-            interaction.followups.append(message)
             interaction.answered.set()
             return self._json(message)
         target = (
@@ -624,7 +674,10 @@ class FakeDiscord:
             errors = message_errors(body)
             if errors:
                 return self._invalid("edit original", errors)
-            target.update(body)
+            target.update({k: v for k, v in body.items() if k != "flags"})
+            if target is interaction.original and target["flags"] & LOADING:
+                target["flags"] &= ~LOADING
+                interaction.answered.set()
             return self._json(target)
         if method == "DELETE":
             return web.Response(status=204)

@@ -40,7 +40,10 @@ class Turn:
             "section": self.section.value if self.section else None,
         }
 
-    def card(self, knowledge: Knowledge, *, markdown: bool = True) -> Card:
+    def card(
+        self, knowledge: Knowledge, *, markdown: bool = True, list_command: str = "/tensions"
+    ) -> Card:
+        """``list_command``: what a miss suggests for the full list (see ``none_card``)."""
         answer = self.answer
         if self.unclear is not None:
             return unclear_follow_up_card(knowledge, self.unclear)
@@ -51,7 +54,7 @@ class Turn:
             goal = answer.goal or ""
             if answer.kind is Kind.GOAL and goal in knowledge.goals:
                 return goal_section_card(knowledge, goal, self.section, markdown=markdown)
-        return answer_card(knowledge, answer, markdown=markdown)
+        return answer_card(knowledge, answer, markdown=markdown, list_command=list_command)
 
     def next_context(self, before: Context | None) -> Context | None:
         """What the conversation remembers after this turn.

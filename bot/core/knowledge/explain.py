@@ -34,7 +34,7 @@ def explain(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
-        return _pattern_message(str(ctx.get("pattern", "")), value)
+        return _pattern_message(str(ctx.get("pattern", "")), value, _id_kind(model, loc))
     if kind in ("string_type", "str_type"):
         found = describe_type(value) if value is not None else "nothing"
         return f"expected text, found {found}"
@@ -57,12 +57,19 @@ def explain(error: ErrorDetails, model: type[BaseModel]) -> str:
     return str(error["msg"])
 
 
-def _pattern_message(pattern: str, value: object) -> str:
+def _id_kind(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """Whose id a slug field holds: a tension's own, or a goal's (defined or named)."""
+    return "tension" if model is Tension and loc == ("id",) else "goal"
+
+
+def _pattern_message(pattern: str, value: object, id_kind: str = "goal") -> str:
     if pattern == SLUG_PATTERN:
-        return (
-            f"{short(value)} is not a valid id: use lowercase letters, digits and single "
-            f"hyphens, at most {limits.COMMAND_NAME} characters (it is also a command name)"
+        rule = (
+            f"{short(value)} is not a valid {id_kind} id: use lowercase letters, digits and "
+            f"single hyphens, at most {limits.COMMAND_NAME} characters"
         )
+        # Only goals become slash commands (/interpretability); tension ids never do.
+        return rule + (" (a goal id is also its slash command's name)" if id_kind == "goal" else "")
     if pattern.startswith("^#"):
         return f'{short(value)} is not a colour: write it as "#RRGGBB"'
     if "https?" in pattern:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Tension
 from bot.core.matching.answer import Answer, Kind
@@ -130,8 +132,12 @@ def list_card(knowledge: Knowledge) -> Card:
     )
 
 
-def none_card(knowledge: Knowledge, answer: Answer) -> Card:
-    """No confident match: say so kindly, offer what came close, never echo the question."""
+def none_card(knowledge: Knowledge, answer: Answer, *, list_command: str = "/tensions") -> Card:
+    """No confident match: say so kindly, offer what came close, never echo the question.
+
+    ``list_command`` is how the reader gets the full list where they are reading: the
+    slash command in Discord, the ``tensionbot`` command in a terminal.
+    """
     suggestions = [
         label for label in (_label(knowledge, t) for t in answer.alternatives) if label is not None
     ]
@@ -148,7 +154,7 @@ def none_card(knowledge: Knowledge, answer: Answer) -> Card:
         Card(
             title="No matching tension",
             description=description,
-            footer="Try /tensions for the full list, or ask about a goal",
+            footer=f"Try {list_command} for the full list, or ask about a goal",
             colour=MUTED_COLOUR,
             links=tuple(
                 Link(clip(label, limits.BUTTON_LABEL), target) for label, target in suggestions
@@ -165,8 +171,43 @@ def _label(knowledge: Knowledge, target_id: str) -> tuple[str, str] | None:
     return None
 
 
-def answer_card(knowledge: Knowledge, answer: Answer, *, markdown: bool = True) -> Card:
-    """The card for any answer the matcher gives."""
+def answer_card(
+    knowledge: Knowledge, answer: Answer, *, markdown: bool = True, list_command: str = "/tensions"
+) -> Card:
+    """The card for any answer the matcher gives (``list_command``: see :func:`none_card`).
+
+    Cards are immutable and depend only on the knowledge and what was decided, so the same
+    answer reuses one card: in a burst of questions that saves rebuilding it, and every
+    message holding its links shares one tuple of them.
+    """
+    alternatives = answer.alternatives if answer.kind is Kind.NONE else ()
+    return _cached_card(
+        knowledge, answer.kind, answer.tension, answer.goal, alternatives, markdown, list_command
+    )
+
+
+def forget_cards() -> None:
+    """Drop the cached cards (after a reload), so the replaced knowledge can be freed."""
+    _cached_card.cache_clear()
+
+
+@lru_cache(maxsize=512)
+def _cached_card(
+    knowledge: Knowledge,
+    kind: Kind,
+    tension_id: str | None,
+    goal_id: str | None,
+    alternatives: tuple[str, ...],
+    markdown: bool,
+    list_command: str,
+) -> Card:
+    answer = Answer("", kind, 0.0, tension=tension_id, goal=goal_id, alternatives=alternatives)
+    return _answer_card(knowledge, answer, markdown=markdown, list_command=list_command)
+
+
+def _answer_card(
+    knowledge: Knowledge, answer: Answer, *, markdown: bool, list_command: str
+) -> Card:
     if answer.kind is Kind.TENSION and answer.tension is not None:
         tension = knowledge.tensions.get(answer.tension)
         if tension is not None:
@@ -175,7 +216,7 @@ def answer_card(knowledge: Knowledge, answer: Answer, *, markdown: bool = True) 
         return goal_card(knowledge, answer.goal)
     if answer.kind is Kind.LIST:
         return list_card(knowledge)
-    return none_card(knowledge, answer)
+    return none_card(knowledge, answer, list_command=list_command)
 
 
 def target_card(knowledge: Knowledge, target: str, *, markdown: bool = True) -> Card | None:

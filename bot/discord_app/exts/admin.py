@@ -17,6 +17,7 @@ from ...storage import StoreError
 from ..checks import moderator_only
 from ..client import TensionBot
 from ..embeds import notice, to_embed
+from ..privacy import person_tag
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,11 @@ class Admin(commands.Cog):
     def __init__(self, bot: TensionBot) -> None:
         self.bot = bot
 
+    def moderator_tag(self, user_id: int) -> str:
+        """Who reloaded, for the audit line, without their user id (see privacy.py)."""
+        token = self.bot.settings.discord_token
+        return person_tag(user_id, token.get_secret_value() if token else "")
+
     @app_commands.command(name="reload", description="Reload the knowledge files (moderators)")
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
@@ -81,8 +87,7 @@ class Admin(commands.Cog):
             "reload %s",
             "ok" if outcome.ok else "refused",
             extra={
-                "by": interaction.user.id,
-                "by_name": str(interaction.user),
+                "by": self.moderator_tag(interaction.user.id),
                 "guild": interaction.guild_id,
                 "before": outcome.before,
                 "after": outcome.after,
@@ -91,8 +96,9 @@ class Admin(commands.Cog):
                 "clusters": clusters,
             },
         )
-        await interaction.followup.send(
-            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters), ephemeral=True
+        # After a defer, the answer replaces the "thinking…" message (ephemeral from the defer).
+        await interaction.edit_original_response(
+            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters)
         )
 
     @app_commands.command(
@@ -116,7 +122,7 @@ class Admin(commands.Cog):
         await questions.flush()
         report = await build_report(questions.database, days=days)
         card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
-        await interaction.followup.send(embed=to_embed(card), ephemeral=True)
+        await interaction.edit_original_response(embed=to_embed(card))
 
 
 async def setup(bot: TensionBot) -> None:

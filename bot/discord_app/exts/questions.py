@@ -20,7 +20,7 @@ from ...core.matching.answer import Kind
 from ...core.matching.policy import answer_unprompted
 from ...core.matching.text import reads_as_question
 from ...core.rendering.render import list_card
-from ..answering import record_question, reply_to_message, respond_to_interaction
+from ..answering import record_question, reply_quietly, reply_to_message, respond_to_interaction
 from ..client import TensionBot
 from ..conversations import (
     context_for,
@@ -82,13 +82,10 @@ class Questions(commands.Cog):
             if route != "channel":  # a bare mention: say what the bot does
                 card = list_card(snapshot.knowledge)
                 view = links_view(card.links)
-                sent = await message.reply(
-                    content=HOW_TO_ASK,
-                    embed=to_embed(card),
-                    view=view or discord.utils.MISSING,
-                    mention_author=False,
+                sent = await reply_quietly(
+                    message, content=HOW_TO_ASK, embed=to_embed(card), view=view
                 )
-                if view is not None:
+                if view is not None and sent is not None:
                     self.bot.expiry.track(sent, card.links)
             return
         before = context_for(self.bot.conversations, message)
