@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TENSIONBOT_KNOWLEDGE_DIR=/app/knowledge \
     TENSIONBOT_QUESTION_LOG_PATH=/app/data/questions.sqlite3 \
-    TENSIONBOT_HEARTBEAT_FILE=/tmp/tensionbot.heartbeat
+    TENSIONBOT_HEARTBEAT_FILE=/tmp/tensionbot.heartbeat \
+    TENSIONBOT_CACHE_DIR=/app/data/cache
 
 WORKDIR /app
 RUN groupadd --system --gid 10001 tensionbot \

@@ -34,6 +34,21 @@ EXIT_UNREACHABLE = 3
 EXIT_GATEWAY = 4  # Discord refused the connection for a reason only a new version fixes
 
 
+def _open_knowledge(settings: Settings) -> KnowledgeStore | None:
+    """The first load: every problem printed when it fails, warnings logged when it works."""
+    store, problems = KnowledgeStore.open(settings.knowledge_dir)
+    if store is None:
+        print(
+            f"tensionbot: the knowledge in {settings.knowledge_dir} does not load:", file=sys.stderr
+        )
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+    for warning in problems:
+        log.warning("knowledge: %s", warning)
+    return store
+
+
 def run(settings: Settings, **options: Any) -> int:
     """Start the bot and block until it stops; the exit code says why it stopped."""
     if settings.discord_token is None:
@@ -47,16 +62,9 @@ def run(settings: Settings, **options: Any) -> int:
     database = settings.database()
     password = database.password if database is not None else None
     setup_logging(settings.log_level, settings.log_format, secrets=[token, password or ""])
-    store, problems = KnowledgeStore.open(settings.knowledge_dir)
+    store = _open_knowledge(settings)
     if store is None:
-        print(
-            f"tensionbot: the knowledge in {settings.knowledge_dir} does not load:", file=sys.stderr
-        )
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
         return EXIT_KNOWLEDGE
-    for warning in problems:
-        log.warning("knowledge: %s", warning)
     try:
         return asyncio.run(serve(settings, store, **options))
     except KeyboardInterrupt:
@@ -144,13 +152,8 @@ def sync(settings: Settings) -> int:
     setup_logging(
         settings.log_level, settings.log_format, secrets=[settings.discord_token.get_secret_value()]
     )
-    store, problems = KnowledgeStore.open(settings.knowledge_dir)
+    store = _open_knowledge(settings)
     if store is None:
-        print(
-            f"tensionbot: the knowledge in {settings.knowledge_dir} does not load:", file=sys.stderr
-        )
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
         return EXIT_KNOWLEDGE
     # Only the command tree is wanted: no store, no start-up sync, no heartbeat file.
     quiet = settings.model_copy(
