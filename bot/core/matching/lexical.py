@@ -86,7 +86,22 @@ class LexicalMatcher:
 
     def match(self, question: str) -> Answer:
         """Decide what a question asks for. Never raises, whatever the text."""
+        return self.read_and_match(question)[0]
+
+    def read_and_match(self, question: str) -> tuple[Answer, bool]:
+        """The answer, and whether its evidence is *strong*: an acronym keyword or a quoted
+        figure ("how bad is ROME", "2-5%?"), or both goals of the tension named. Such a
+        reading is what the knowledge itself says, and outweighs a learned guess."""
         q = read(self.index, question)
+        answer = self._decide(question, q)
+        strong = (
+            q is not None
+            and answer.kind is Kind.TENSION
+            and (q.strong or all(q.goal_hits.get(g) for g in answer.goals))
+        )
+        return answer, strong
+
+    def _decide(self, question: str, q: Reading | None) -> Answer:
         if q is not None and self._asks_about_the_bot(q):
             return Answer(question, Kind.LIST, 1.0)
         if q is None or not q.content:

@@ -45,19 +45,20 @@ class Blend:
     ``veto``: a lexical answer is dropped when the classifier gives ``none`` this much
     (``veto_firm`` when the lexical reading is ``firm``: a figure, an acronym, both goals).
     ``override``: a lexical answer gives way to another the classifier is this sure of,
-    unless the lexical reading is ``firm`` ("interpretability vs capability" names both
-    goals: no example about one of them alone outweighs that).
+    unless the lexical reading is firm: its score reaches ``firm``, or its evidence is
+    strong (an acronym, a figure, both goals named: no example about one goal alone
+    outweighs "interpretability vs capability").
     ``answer``: without a lexical answer, the classifier answers alone this sure.
     ``part``: a sentence of a long message answers alone only this confidently (lexical).
     ``suggest``: a "did you mean" needs this much probability.
     """
 
-    veto: float = 0.3
-    veto_firm: float = 0.7
+    veto: float = 0.35
+    veto_firm: float = 0.6
     override: float = 0.5
-    firm: float = 0.8
+    firm: float = 0.9
     answer: float = 0.2
-    margin: float = 0.1  # ... and this far ahead of ``none``
+    margin: float = 0.15  # ... and this far ahead of ``none``
     part: float = 0.7
     suggest: float = 0.1
 
@@ -157,7 +158,7 @@ class Matcher:
     def match(self, question: str) -> Answer:
         """Decide what a question asks for. Never raises, whatever the text."""
         message = read_message(question)
-        lexical = self.lexical.match(message.prose)
+        lexical, strong = self.lexical.read_and_match(message.prose)
         if lexical.kind is Kind.NONE and message.parts:
             lexical = self._best_part(message.parts) or lexical
         answer = self.decide(
@@ -165,6 +166,7 @@ class Matcher:
             lexical,
             self.classifier.probabilities(message.prose),
             self.known.get(example_key(message.prose)),
+            strong,
         )
         # The lexical reading saw only the prose (or one sentence); report what was asked.
         return replace(answer, question=question)
@@ -193,6 +195,7 @@ class Matcher:
         lexical: Answer,
         probabilities: dict[str, float],
         known: str | None = None,
+        strong: bool = False,
     ) -> Answer:
         """The blend of the readings (public so the benchmark can retune it on cached ones)."""
         b = self.blend
@@ -203,9 +206,10 @@ class Matcher:
             own = label_of(lexical)
             if best == own:
                 return _rescored(lexical, max(lexical.score, p))
-            if best == NONE and p >= (b.veto_firm if lexical.score >= b.firm else b.veto):
+            firm = strong or lexical.score >= b.firm
+            if best == NONE and p >= (b.veto_firm if firm else b.veto):
                 return self._none(question, (own,), p)
-            if best != NONE and p >= b.override and lexical.score < b.firm:
+            if best != NONE and p >= b.override and not firm:
                 return self._labelled(question, best, p, lexical)
             return lexical
         torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
