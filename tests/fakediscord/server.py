@@ -552,6 +552,8 @@ class FakeDiscord:
     def _registered(command: dict[str, Any], scope: int | None) -> dict[str, Any]:
         """What Discord stores: ids added, permissions as a string, defaults dropped."""
         stored = {k: v for k, v in command.items() if v is not None and k != "dm_permission"}
+        stored.setdefault("type", 1)
+        stored.setdefault("description", "")  # context menus have an empty one
         stored["id"] = str(p.snowflake())
         stored["application_id"] = str(p.APPLICATION_ID)
         stored["version"] = str(p.snowflake())

@@ -105,17 +105,35 @@ def callback_errors(payload: dict[str, Any]) -> list[str]:
     return []
 
 
+CHAT_INPUT, USER, MESSAGE = 1, 2, 3
+COMMANDS_PER_TYPE = {CHAT_INPUT: 100, USER: 5, MESSAGE: 5}
+
+
 def command_errors(commands: list[dict[str, Any]]) -> list[str]:
+    """Slash commands: lowercase names, a description. Context menus (user, message): a
+    name people read (capitals, spaces), no description, no options; five of each kind."""
     errors = []
-    if len(commands) > 100:
-        errors.append("at most 100 commands")
-    names = [c.get("name") for c in commands]
+    kinds = [c.get("type", CHAT_INPUT) for c in commands]
+    for kind, most in COMMANDS_PER_TYPE.items():
+        if kinds.count(kind) > most:
+            errors.append(f"at most {most} commands of type {kind}")
+    if any(kind not in COMMANDS_PER_TYPE for kind in kinds):
+        errors.append("unknown command type")
+    names = [(c.get("type", CHAT_INPUT), c.get("name")) for c in commands]
     if len(names) != len(set(names)):
         errors.append("duplicate command names")
     for command in commands:
         name = command.get("name") or ""
-        if not 1 <= len(name) <= 32 or name != name.lower():
-            errors.append(f"bad command name {name!r}")
-        if not 1 <= len(command.get("description") or "") <= 100:
-            errors.append(f"{name}: description must be 1-100 characters")
+        if command.get("type", CHAT_INPUT) == CHAT_INPUT:
+            if not 1 <= len(name) <= 32 or name != name.lower() or " " in name:
+                errors.append(f"bad command name {name!r}")
+            if not 1 <= len(command.get("description") or "") <= 100:
+                errors.append(f"{name}: description must be 1-100 characters")
+        else:
+            if not 1 <= len(name) <= 32:
+                errors.append(f"bad context menu name {name!r}")
+            if command.get("description"):
+                errors.append(f"{name}: a context menu has no description")
+            if command.get("options"):
+                errors.append(f"{name}: a context menu has no options")
     return errors

@@ -7,17 +7,34 @@ builds and swaps in a new one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import Final
 
 from bot.core.knowledge.schema import Goal, Tension
 
+# Whom a message mentions, as Discord writes it (<@123>, <@&456>, <#789>) or as stored
+# text keeps it (@user, @role, #channel): not part of what is being asked.
+_MENTIONED: Final = re.compile(r"<(?:@[!&]?|#)\d+>|(?<!\w)(?:@user|@role|#channel)\b")
+
 
 def example_key(text: str) -> str:
-    """Two examples are the same when they differ only in case, spacing or end punctuation."""
-    return " ".join(text.casefold().split()).rstrip(" ?!.")
+    """Two examples are the same when they differ only in case, spacing, end punctuation,
+    or whom they mention (a taught message keeps its mentions as placeholders)."""
+    return " ".join(_MENTIONED.sub(" ", text).casefold().split()).rstrip(" ?!.")
+
+
+@dataclass(frozen=True, slots=True)
+class Taught:
+    """An example a moderator taught from Discord: operational data kept in the database,
+    merged with the folder's examples at every load (see :mod:`bot.core.knowledge.taught`)."""
+
+    id: int
+    label: str  # tension:<id>, goal:<id>, list or none, as in Knowledge.examples()
+    text: str
 
 
 def _pair_key(a: str, b: str) -> frozenset[str]:
@@ -32,7 +49,9 @@ class Knowledge:
     tensions: Mapping[str, Tension]
     overview_examples: tuple[str, ...] = ()
     not_answered: tuple[str, ...] = ()
+    taught: tuple[Taught, ...] = ()  # merged from the database; the folder does not hold them
     fingerprint: str = ""
+    folder_fingerprint: str = ""  # the folder's alone, when taught examples changed the above
     source: str = ""
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _by_goal: Mapping[str, tuple[Tension, ...]] = field(init=False, repr=False)
@@ -108,6 +127,8 @@ class Knowledge:
             yield "list", text
         for text in self.not_answered:
             yield "none", text
+        for example in self.taught:
+            yield example.label, example.text
 
     def goal_names(self, tension: Tension) -> tuple[str, str]:
         a, b = tension.goals
@@ -124,7 +145,7 @@ class KnowledgeDiff:
     tensions_added: tuple[str, ...] = ()
     tensions_changed: tuple[str, ...] = ()
     tensions_removed: tuple[str, ...] = ()
-    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered"
+    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered", "taught"
 
     @property
     def empty(self) -> bool:
@@ -165,6 +186,7 @@ def diff(old: Knowledge, new: Knowledge) -> KnowledgeDiff:
         for name, before, after in (
             ("overview", old.overview_examples, new.overview_examples),
             ("not-answered", old.not_answered, new.not_answered),
+            ("taught", old.taught, new.taught),
         )
         if before != after
     )

@@ -18,6 +18,7 @@ from ..checks import moderator_only
 from ..client import TensionBot
 from ..embeds import notice, to_embed
 from ..privacy import person_tag
+from ..teaching import stats_view
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,9 @@ class Admin(commands.Cog):
         await questions.flush()
         report = await build_report(questions.database, days=days)
         card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
-        await interaction.edit_original_response(embed=to_embed(card))
+        await interaction.edit_original_response(
+            embed=to_embed(card), view=stats_view(report.top_unanswered)
+        )
 
 
 async def setup(bot: TensionBot) -> None:
