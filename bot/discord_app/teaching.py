@@ -296,11 +296,10 @@ class UndoButton(
                 interaction, _card("Not undone", "The database refused; try again.", None, True)
             )
             return
-        if entry is None:
-            await _finish(
-                interaction,
-                _card("Already undone", f"#{self.taught_id} is no longer taught.", None),
-            )
+        if entry is None:  # undone before, or removed from the shell: make sure it is gone
+            lines, _ = await _reload_everywhere(bot, f"undone #{self.taught_id}", "")
+            said = "\n".join([f"#{self.taught_id} is no longer taught.", *lines])
+            await _finish(interaction, _card("Already undone", said, None))
             return
         log.info(
             "untaught",
@@ -339,7 +338,7 @@ async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[l
                 log.warning("could not tell the other clusters: %s", exc)
                 summary = "reloaded here only: the other clusters could not be told"
             lines.append(summary[:1].upper() + summary[1:] + ".")
-    return lines, label_of(bot.store.snapshot.matcher.match(text))
+    return lines, label_of(bot.store.snapshot.matcher.match(text)) if text else NONE
 
 
 def _card(title: str, description: str, text: str | None, error: bool = False) -> discord.Embed:

@@ -25,6 +25,12 @@ CUSTOM_ID = 100
 CHOICES = 25
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
+SELECT_OPTIONS = 25
+OPTION_LABEL = 100
+OPTION_VALUE = 100
+OPTION_DESCRIPTION = 100
+PLACEHOLDER = 150
+BUTTON, STRING_SELECT = 2, 3
 
 
 def embed_length(embed: dict[str, Any]) -> int:
@@ -83,6 +89,36 @@ def message_errors(payload: dict[str, Any]) -> list[str]:
                 if custom_id in seen:
                     errors.append(f"components: duplicate custom_id {custom_id}")
                 seen.add(custom_id)
+            if item.get("type") == STRING_SELECT:
+                if len(items) != 1:
+                    errors.append(f"components[{i}]: a select menu needs a row of its own")
+                errors += [f"components[{i}]: {e}" for e in select_errors(item)]
+    return errors
+
+
+def select_errors(menu: dict[str, Any]) -> list[str]:
+    """A string select: 1-25 options with distinct values, each within its limits."""
+    errors = []
+    if not menu.get("custom_id"):
+        errors.append("select custom_id is required")
+    options = menu.get("options") or []
+    if not 1 <= len(options) <= SELECT_OPTIONS:
+        errors.append(f"select options: 1 to {SELECT_OPTIONS}, not {len(options)}")
+    values = [o.get("value") or "" for o in options]
+    if len(values) != len(set(values)):
+        errors.append("select options: duplicate values")
+    for option in options:
+        if not 1 <= len(option.get("label") or "") <= OPTION_LABEL:
+            errors.append("select option label must be 1-100 characters")
+        if not 1 <= len(option.get("value") or "") <= OPTION_VALUE:
+            errors.append("select option value must be 1-100 characters")
+        if len(option.get("description") or "") > OPTION_DESCRIPTION:
+            errors.append("select option description over 100 characters")
+    if len(menu.get("placeholder") or "") > PLACEHOLDER:
+        errors.append("select placeholder over 150 characters")
+    low, high = menu.get("min_values", 1), menu.get("max_values", 1)
+    if not 0 <= low <= high <= min(SELECT_OPTIONS, max(1, len(options))):
+        errors.append(f"select min_values {low} / max_values {high} out of range")
     return errors
 
 
@@ -102,6 +138,8 @@ def callback_errors(payload: dict[str, Any]) -> list[str]:
         return errors
     if kind in (4, 7):
         return message_errors(data)
+    if kind not in (1, 5, 6, 9, 10, 12):
+        return [f"unknown interaction callback type {kind}"]
     return []
 
 

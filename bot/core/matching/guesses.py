@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.knowledge.model import example_key
 from bot.core.matching.answer import Kind
 from bot.core.matching.matcher import NONE, Matcher, label_of
 from bot.core.matching.message import read_message
@@ -46,6 +47,9 @@ def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
         for label in (f"tension:{target}", f"goal:{target}"):
             if label in scores:
                 scores[label] = max(scores[label], lexical.score / 2)
+    known = matcher.known.get(example_key(prose))
+    if known in scores:  # exactly an example already: that answer, for certain
+        scores[known] = 1.0
     position = {label: i for i, label in enumerate(labels)}
     ordered = sorted(labels, key=lambda label: (-scores[label], position[label]))
     return [Guess(label, scores[label]) for label in ordered]
