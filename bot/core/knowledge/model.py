@@ -116,19 +116,27 @@ class Knowledge:
 
     def examples(self) -> Iterator[tuple[str, str]]:
         """Every example question with what it should get: ``tension:<id>``, ``goal:<id>``,
-        ``list`` or ``none``, the labels the learned part of the matcher is trained on."""
-        for tension in self.tensions.values():
-            for text in tension.examples:
-                yield f"tension:{tension.id}", text
-        for goal in self.goals.values():
-            for text in goal.examples:
-                yield f"goal:{goal.id}", text
-        for text in self.overview_examples:
-            yield "list", text
-        for text in self.not_answered:
-            yield "none", text
+        ``list`` or ``none``, the labels the learned part of the matcher is trained on.
+
+        Taught examples follow their answer's own, oldest first: exactly where ``tensionbot
+        learned export`` appends them in the files, so the exported knowledge trains the
+        same model and gives the same answers as the knowledge served before the export.
+        """
+        taught: dict[str, list[str]] = {}
         for example in self.taught:
-            yield example.label, example.text
+            taught.setdefault(example.label, []).append(example.text)
+        for tension in self.tensions.values():
+            label = f"tension:{tension.id}"
+            for text in (*tension.examples, *taught.get(label, ())):
+                yield label, text
+        for goal in self.goals.values():
+            label = f"goal:{goal.id}"
+            for text in (*goal.examples, *taught.get(label, ())):
+                yield label, text
+        for text in (*self.overview_examples, *taught.get("list", ())):
+            yield "list", text
+        for text in (*self.not_answered, *taught.get("none", ())):
+            yield "none", text
 
     def goal_names(self, tension: Tension) -> tuple[str, str]:
         a, b = tension.goals
