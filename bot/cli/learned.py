@@ -42,6 +42,8 @@ def _title(knowledge: Knowledge | None, label: str) -> str:
 
 
 async def _read(url: DatabaseURL) -> tuple[list[TaughtEntry], Sequence[AuditEntry]]:
+    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
+        return [], ()  # the bot never ran here: nothing was taught
     database = await open_database(url, read_only=True)
     try:
         if await database.schema_version() < TEACHING_SCHEMA:
