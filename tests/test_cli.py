@@ -420,9 +420,8 @@ def test_learned_lists_removes_and_exports(
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Taught examples (2):"
-    assert lines[1].startswith("  #1 ") and lines[1].endswith(
-        "Frontier Capability vs Cost Efficiency"
-    )
+    assert lines[1].startswith("  #1 ")
+    assert lines[1].endswith("Frontier Capability vs Cost Efficiency")
     assert lines[2] == f'         "{missed}"  (guild 7, by a1b2c3)'
     assert "Audit trail (latest 2, newest first):" in out
     assert "taught  #2     the list of all tensions" in out

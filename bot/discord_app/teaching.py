@@ -27,6 +27,7 @@ from bot.core.matching.guesses import ranked_answers
 from bot.core.matching.matcher import label_of
 from bot.core.rendering import limits
 from bot.core.rendering.formatting import clip
+from bot.core.store import Snapshot
 
 from ..curation.learned import TeachRefused, forget, teach
 from ..curation.stats import Group
@@ -94,9 +95,8 @@ def _option_description(knowledge: Knowledge, label: str, score: float, best: bo
     return clip(" · ".join(parts), OPTION_DESCRIPTION)
 
 
-def choice_options(bot: TensionBot, text: str) -> list[discord.SelectOption]:
+def choice_options(snapshot: Snapshot, text: str) -> list[discord.SelectOption]:
     """Every answer that fits in one select menu, best guesses first, silence last."""
-    snapshot = bot.store.snapshot
     knowledge = snapshot.knowledge
     guesses = [g for g in ranked_answers(snapshot.matcher, text) if g.label != NONE]
     shown = guesses[: SELECT_OPTIONS - 1]
@@ -116,6 +116,15 @@ def choice_options(bot: TensionBot, text: str) -> list[discord.SelectOption]:
         )
     )
     return options
+
+
+def pick_view(snapshot: Snapshot, text: str) -> discord.ui.View:
+    """The prompt's select menu (saying how many answers did not fit, if any did not)."""
+    options = choice_options(snapshot, text)
+    answers = len(snapshot.knowledge.tensions) + len(snapshot.knowledge.goals) + 2
+    view = discord.ui.View(timeout=None)
+    view.add_item(PickAnswer(options, hidden=max(0, answers - len(options))))
+    return view
 
 
 class PickAnswer(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_ID):
@@ -175,8 +184,6 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
         return
     snapshot = bot.store.snapshot
     now = snapshot.matcher.match(text)
-    options = choice_options(bot, text)
-    answers = len(snapshot.knowledge.tensions) + len(snapshot.knowledge.goals) + 2
     current = answer_title(snapshot.knowledge, label_of(now))
     embed = discord.Embed(
         title="Teach tensionbot",
@@ -188,8 +195,7 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
     )
     embed.add_field(name=TEXT_FIELD, value=text, inline=False)
     embed.set_footer(text="Only you can see this. Mentions are kept as @user, @role, #channel.")
-    view = discord.ui.View(timeout=None)
-    view.add_item(PickAnswer(options, hidden=max(0, answers - len(options))))
+    view = pick_view(snapshot, text)
     await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
@@ -407,16 +413,14 @@ class TeachQuestionButton(
             await _refuse(interaction, NO_DATABASE)
             return
         try:
-            rows = await bot.database.fetch(
-                "SELECT text FROM questions WHERE id = ?", self.question_id
-            )
+            text = await bot.database.question_text(self.question_id)
         except StoreError as exc:
             log.warning("could not read question %d: %s", self.question_id, exc)
-            rows = []
-        if not rows:
+            text = None
+        if text is None:
             await _refuse(interaction, "That question is no longer in the log.")
             return
-        await open_prompt(interaction, str(rows[0][0]))
+        await open_prompt(interaction, text)
 
 
 def stats_view(groups: tuple[Group, ...]) -> discord.ui.View | None:

@@ -186,6 +186,10 @@ class Database(abc.ABC):
         counts = {int(k): int(v) for k, v in rows}
         return counts.get(1, 0), counts.get(0, 0)
 
+    async def question_text(self, question_id: int) -> str | None:
+        rows = await self.fetch("SELECT text FROM questions WHERE id = ?", question_id)
+        return str(rows[0][0]) if rows else None
+
     async def unanswered_rows(self, since: float, limit: int) -> list[tuple[int, str]]:
         """(id, text) of the latest unanswered questions: the id lets /stats teach one."""
         rows = await self.fetch(

@@ -90,16 +90,7 @@ async def test_a_moderator_teaches_a_missed_question_and_it_is_answered(harness:
     assert text == f"@user {MISSED}"  # whom it mentioned is not kept
     options = menu_of(prompt)["options"]
     assert 2 <= len(options) <= 25
-    assert (
-        options[-1]
-        == {
-            "label": "Not something to answer",
-            "value": "none",
-            "description": "the bot stays silent on messages like this",
-            "default": False,
-        }
-        or options[-1]["value"] == "none"
-    )
+    assert (options[-1]["value"], options[-1]["label"]) == ("none", "Not something to answer")
     assert {o["value"] for o in options} >= {TAUGHT_AS, "list", "goal:efficiency"}
     assert confirmation["flags"] & 64  # still only the moderator sees it
     embed = confirmation["embeds"][0]
