@@ -331,9 +331,10 @@ async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[l
     lines: list[str] = []
     outcome, _ = await bot.reload_knowledge()
     if not outcome.ok:
+        count = len(outcome.problems)
         lines.append(
-            f"The knowledge folder does not load ({len(outcome.problems)} problems; see "
-            "/reload), so this takes effect at the next good reload."
+            f"The knowledge folder does not load ({count} problem{'s' if count != 1 else ''}; "
+            "see /reload), so this takes effect at the next good reload."
         )
     else:
         lines += [f"Note: {w}" for w in outcome.warnings if str(w).startswith("taught")][:3]

@@ -303,3 +303,23 @@ async def test_every_cluster_sharing_postgresql_answers_as_taught(pair: Pair) ->
     undone = await fake.press(moderator, message, buttons(confirmation)["Undo"])
     assert "Reloaded in 2 of 2 clusters." in undone.response["embeds"][0]["description"]
     assert await dm_answer(fake, MISSED) != TITLE
+
+
+async def test_a_teach_while_the_folder_is_broken_is_kept_for_the_next_good_reload(
+    harness: Harness,
+) -> None:
+    fake = harness.fake
+    moderator = fake.person("mod", roles=(p.MOD_ROLE_ID,))
+    message_id = await fake.say(fake.person("ned"), MISSED, channel_id=p.OTHER_ID)
+    goals = harness.settings.knowledge_dir / "goals.yaml"
+    good = goals.read_text("utf-8")
+    goals.write_text("goals: [\n", "utf-8")  # a curator's edit in progress
+    _, confirmation = await teach(fake, moderator, message_id, TAUGHT_AS)
+    description = confirmation["embeds"][0]["description"]
+    assert "Kept as #1, but not in effect: the bot still answers **no answer" in description
+    assert "The knowledge folder does not load (1 problem; see /reload)" in description
+    assert (await ask(fake, fake.person("ola"), MISSED))["embeds"][0].get("title") != TITLE
+    goals.write_text(good, "utf-8")
+    reloaded = await fake.slash(moderator, "reload")
+    assert "examples changed: taught" in reloaded.response["embeds"][0]["description"]
+    assert (await ask(fake, fake.person("pia"), MISSED))["embeds"][0]["title"] == TITLE
