@@ -34,7 +34,7 @@ from ..curation.stats import Group
 from ..storage import RowsRejectedError, StoreError
 from .checks import is_moderator
 from .embeds import notice
-from .privacy import person_tag, without_mentions
+from .privacy import moderator_tag, without_mentions
 
 if TYPE_CHECKING:
     from .client import TensionBot
@@ -54,12 +54,6 @@ NO_DATABASE: Final = (
     "Teaching needs the database (TENSIONBOT_DATABASE_URL or TENSIONBOT_QUESTION_LOG_PATH), "
     "which is off or unavailable here."
 )
-
-
-def moderator_tag(bot: TensionBot, user_id: int) -> str:
-    """Who taught, as the audit keeps it: a keyed hash, the same as in the log lines."""
-    token = bot.settings.discord_token
-    return person_tag(user_id, token.get_secret_value() if token else "")
 
 
 def message_text(bot: TensionBot, message: discord.Message) -> str:
@@ -214,7 +208,7 @@ async def choose(interaction: discord.Interaction[Any], label: str, text: str) -
         return
     await interaction.response.defer()  # the reload takes longer than Discord waits
     knowledge = bot.store.snapshot.knowledge
-    tag = moderator_tag(bot, interaction.user.id)
+    tag = moderator_tag(bot.settings, interaction.user.id)
     try:
         entry = await teach(
             database,
@@ -287,7 +281,7 @@ class UndoButton(
             await _refuse(interaction, NO_DATABASE)
             return
         await interaction.response.defer()
-        tag = moderator_tag(bot, interaction.user.id)
+        tag = moderator_tag(bot.settings, interaction.user.id)
         try:
             entry = await forget(
                 database,
