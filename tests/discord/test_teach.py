@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -168,17 +168,15 @@ async def test_undo_forgets_the_example_and_is_audited(harness: Harness) -> None
     assert confirmation["embeds"][0]["title"] == "Taught #2"
     path = harness.settings.question_log_path
     assert path is not None
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "learned", "remove", "2", "--db", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f'removed #2 ({TAUGHT_AS}): "{MISSED}"')
-    assert "kill -HUP" in done.stdout  # one process on SQLite: it learns at its next reload
+    # In a process of its own, while the bot keeps running (and writing) on this loop.
+    shell = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "learned", "remove", "2", "--db", str(path), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(shell.communicate(), 60)
+    assert shell.returncode == 0, err.decode()
+    assert out.decode().startswith(f'removed #2 ({TAUGHT_AS}): "{MISSED}"')
+    assert "kill -HUP" in out.decode()  # one process on SQLite: it learns at its next reload
     message = fake.messages[int(confirmation["id"])]
     again = await fake.press(moderator, message, buttons(confirmation)["Undo"])
     assert again.response["embeds"][0]["title"] == "Already undone"
