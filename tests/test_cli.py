@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -382,3 +383,67 @@ def test_stats_before_anything_was_logged(
     code, out, err = run(capsys, "--knowledge", str(bundled_dir), "stats", "--db", missing)
     assert (code, err) == (0, "")
     assert out.startswith("No questions were logged yet")
+
+
+def test_learned_lists_removes_and_exports(
+    capsys: pytest.CaptureFixture[str],
+    knowledge_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from bot.core.knowledge.loader import load_or_raise
+    from bot.curation.learned import teach
+    from bot.storage import DatabaseURL, open_database
+
+    db = tmp_path / "q.sqlite3"
+    missed = "can you be both the best and the cheapest?"
+
+    async def teach_two() -> None:
+        database = await open_database(DatabaseURL.sqlite(db))
+        knowledge = load_or_raise(knowledge_copy)
+        try:
+            for label, text in (("tension:capability-vs-efficiency", missed), ("list", "menu?")):
+                await teach(
+                    database, knowledge, label=label, text=text, guild_id=7, moderator="a1b2c3"
+                )
+        finally:
+            await database.close()
+
+    monkeypatch.setenv("TENSIONBOT_KNOWLEDGE_DIR", str(knowledge_copy))
+    code, out, _ = run(capsys, "learned", "list", "--db", str(db))
+    assert (code, out.splitlines()[0]) == (0, "Taught examples (0): none yet")
+    asyncio.run(teach_two())
+
+    code, out, _ = run(capsys, "learned", "list", "--db", str(db))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Taught examples (2):"
+    assert lines[1].startswith("  #1 ")
+    assert lines[1].endswith("Frontier Capability vs Cost Efficiency")
+    assert lines[2] == f'         "{missed}"  (guild 7, by a1b2c3)'
+    assert "Audit trail (latest 2, newest first):" in out
+    assert "taught  #2     the list of all tensions" in out
+
+    code, _, err = run(capsys, "learned", "remove", "9", "--db", str(db))
+    assert (code, err.strip()) == (1, "no taught example #9")
+    code, out, _ = run(capsys, "learned", "remove", "2", "--db", str(db))
+    assert code == 0
+    assert out.startswith('removed #2 (list): "menu?"')
+
+    into = tmp_path / "exported"
+    shutil.copytree(knowledge_copy, into)
+    code, out, err = run(capsys, "learned", "export", "--into", str(into), "--db", str(db))
+    assert code == 0, err
+    assert f"wrote 1 example into 1 file of {into}:" in out
+    assert "  tensions/capability-vs-efficiency.yaml: #1" in out
+    assert missed in (into / "tensions" / "capability-vs-efficiency.yaml").read_text("utf-8")
+    assert (knowledge_copy / "tensions" / "capability-vs-efficiency.yaml").read_text("utf-8") == (
+        Path(__file__).parent.parent / "knowledge" / "tensions" / "capability-vs-efficiency.yaml"
+    ).read_text("utf-8")
+
+    code, out, _ = run(capsys, "--knowledge", str(into), "learned", "list", "--db", str(db))
+    assert "[in the knowledge files too]" in out
+    code, out, _ = run(capsys, "learned", "export", "--into", str(into), "--db", str(db))
+    assert (code, out.splitlines()[0]) == (0, "already in the files: #1")

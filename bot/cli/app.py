@@ -205,6 +205,18 @@ def cmd_reload(args: argparse.Namespace) -> int:
     return reload_clusters(url, check_seconds=settings.reload_check_seconds, wait_seconds=args.wait)
 
 
+def cmd_learned(args: argparse.Namespace) -> int:
+    from . import learned
+
+    url = _database(args.db, "learned")
+    if args.action == "list":
+        return learned.list_learned(url, _load(args.knowledge)[0].knowledge)
+    if args.action == "remove":
+        return learned.remove_learned(url, args.id, args.wait)
+    folder = args.into or args.knowledge or _settings().knowledge_dir
+    return learned.export_learned(url, folder)
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     """For the container HEALTHCHECK: healthy while Discord acknowledges the bot's heartbeats."""
     from ..discord_app.liveness import verdict  # no discord import: this runs every 30 s
@@ -293,6 +305,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--wait", type=float, default=5.0, help="seconds to wait for confirmations (default 5)"
     )
     reloading.set_defaults(func=cmd_reload)
+
+    learning = sub.add_parser(
+        "learned",
+        help="examples moderators taught from Discord: list, remove, export into the YAML",
+        description="Examples taught with Apps → Teach tensionbot live in the database until "
+        "a curator exports them into the knowledge files.",
+    )
+    db_help = "the database: a URL, or a SQLite file (default: as for stats)"
+    actions = learning.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing_taught = actions.add_parser("list", help="taught examples and the audit trail")
+    listing_taught.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
+    removing = actions.add_parser("remove", help="forget one taught example (audited)")
+    removing.add_argument("id", type=int, help="its number, as 'learned list' shows it (#12)")
+    removing.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
+    removing.add_argument(
+        "--wait", type=float, default=5.0, help="seconds to wait for the clusters (default 5)"
+    )
+    exporting = actions.add_parser(
+        "export",
+        help="append the taught examples to the knowledge YAML (comments and layout kept)",
+    )
+    exporting.add_argument(
+        "--into", type=Path, metavar="DIR", help="knowledge folder to write (default: --knowledge)"
+    )
+    exporting.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
+    learning.set_defaults(func=cmd_learned)
 
     drawing = sub.add_parser("map", help="draw the tension map (PNG, JPEG or WebP)")
     drawing.add_argument(

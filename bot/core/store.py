@@ -5,21 +5,33 @@ that swaps the attribute mid-question cannot give them half of each version. A r
 reads the new knowledge and builds its matcher in slices of a few milliseconds, answering
 questions between them (a thread would hold the GIL against the event loop instead), and
 swaps only when both are complete; on any problem nothing changes.
+
+The examples moderators teach from Discord live in the database, not in the folder; a
+*taught source* (set once the bot has opened its database) supplies them to every reload,
+which merges them with the folder's (:mod:`bot.core.knowledge.taught`). If the source
+fails, the taught examples read last time are kept and the reload says so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.knowledge.loader import load_knowledge, load_steps
-from bot.core.knowledge.model import Knowledge, KnowledgeDiff, diff
+from bot.core.knowledge.model import Knowledge, KnowledgeDiff, Taught, diff
 from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.taught import merge
 from bot.core.matching.matcher import Matcher
 from bot.core.stepwise import finish_between
+
+log = logging.getLogger(__name__)
+
+TaughtSource = Callable[[], Awaitable[Sequence[Taught]]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +77,8 @@ class KnowledgeStore:
     def __init__(self, folder: Path, snapshot: Snapshot) -> None:
         self.folder = folder
         self.snapshot = snapshot
+        self.taught_source: TaughtSource | None = None
+        self._taught: Sequence[Taught] = ()  # as last read from the source
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -85,11 +99,33 @@ class KnowledgeStore:
                 return ReloadOutcome(
                     False, before.version, before.version, problems=loaded.problems, seconds=took
                 )
-            fresh = await Snapshot.build(loaded.knowledge)
-            result = loaded.warnings
+            knowledge, notes = await self._with_taught(loaded.knowledge)
+            fresh = await Snapshot.build(knowledge)
+            result = loaded.warnings + notes
             took = time.perf_counter() - start
             changes = diff(before.knowledge, fresh.knowledge)
             self.snapshot = fresh
             return ReloadOutcome(
                 True, before.version, fresh.version, changes, warnings=result, seconds=took
             )
+
+    async def _with_taught(self, knowledge: Knowledge) -> tuple[Knowledge, tuple[Problem, ...]]:
+        """The folder's knowledge merged with the taught examples, and what did not fit."""
+        notes: tuple[Problem, ...] = ()
+        if self.taught_source is not None:
+            try:
+                self._taught = tuple(await self.taught_source())
+            except Exception as exc:  # whatever the database did: serve the last taught set
+                log.warning("taught examples could not be read (%s); using the last ones", exc)
+                notes = (
+                    Problem(
+                        "taught examples",
+                        None,
+                        "",
+                        f"could not be read ({exc}); using the {len(self._taught)} read before",
+                    ),
+                )
+        if not self._taught:
+            return knowledge, notes
+        merged, problems = merge(knowledge, self._taught)
+        return merged, notes + problems

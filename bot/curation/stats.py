@@ -20,6 +20,8 @@ from bot.core.rendering.cards import Card, CardField, fit
 from bot.core.rendering.formatting import clip
 from bot.storage import Database
 
+from .learned import Activity, activity
+
 GROUP_SIMILARITY: Final = 85.0
 MAX_UNANSWERED_SCANNED: Final = 5000
 TOP: Final = 10
@@ -30,6 +32,7 @@ class Group:
     example: str  # the most frequent wording
     count: int
     variants: tuple[str, ...]
+    question_id: int | None = None  # a logged question worded as ``example``
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Report:
     top_unanswered: tuple[Group, ...]
     per_answer: dict[str, int]  # "tension:<id>" / "goal:<id>" / "list" -> answers
     helpful: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (helpful, votes)
+    teaching: Activity = field(default_factory=Activity)  # the last 7 days
 
     @classmethod
     def empty(cls, days: int) -> Report:
@@ -61,11 +65,22 @@ class Report:
                 k: {"helpful": h, "votes": n, "ratio": round(h / n, 3)}
                 for k, (h, n) in self.helpful.items()
             },
+            "taught_last_7_days": {
+                "taught": self.teaching.taught,
+                "undone": self.teaching.undone,
+                "removed": self.teaching.removed,
+            },
         }
 
 
-def group_similar(texts: list[str], threshold: float = GROUP_SIMILARITY) -> list[Group]:
-    """Greedy clustering on cleaned text; groups ordered by size, then by first seen."""
+def group_similar(
+    texts: list[str], threshold: float = GROUP_SIMILARITY, ids: dict[str, int] | None = None
+) -> list[Group]:
+    """Greedy clustering on cleaned text; groups ordered by size, then by first seen.
+
+    ``ids`` maps a wording to a question logged with it, for the group's Teach button.
+    """
+    ids = ids or {}
     counts = Counter(t.strip() for t in texts if t.strip())
     keys: list[str] = []  # cleaned representative of each group
     members: list[Counter[str]] = []
@@ -82,7 +97,12 @@ def group_similar(texts: list[str], threshold: float = GROUP_SIMILARITY) -> list
         else:
             members[best[2]][text] += count
     groups = [
-        Group(m.most_common(1)[0][0], sum(m.values()), tuple(t for t, _ in m.most_common()))
+        Group(
+            m.most_common(1)[0][0],
+            sum(m.values()),
+            tuple(t for t, _ in m.most_common()),
+            ids.get(m.most_common(1)[0][0]),
+        )
         for m in members
     ]
     return sorted(groups, key=lambda g: -g.count)
@@ -96,12 +116,13 @@ async def build_report(database: Database, days: int = 30, now: float | None = N
     for window in sorted({7, 30, days}):
         answered[window], unanswered[window] = await database.answered_counts(now - window * 86400)
     since = now - days * 86400
-    texts = await database.unanswered_texts(since, MAX_UNANSWERED_SCANNED)
+    rows = await database.unanswered_rows(since, MAX_UNANSWERED_SCANNED)
+    ids = {text.strip(): question_id for question_id, text in reversed(rows)}
+    groups = group_similar([text for _, text in rows], ids=ids)
     per_answer = await database.answers_per_key(since)
     helpful = await database.helpful_per_key(since)
-    return Report(
-        days, answered, unanswered, tuple(group_similar(texts)[:TOP]), per_answer, helpful
-    )
+    teaching = await activity(database, now)
+    return Report(days, answered, unanswered, tuple(groups[:TOP]), per_answer, helpful, teaching)
 
 
 def answer_titles(knowledge: Knowledge) -> dict[str, str]:
@@ -125,10 +146,11 @@ def report_card(report: Report, titles: dict[str, str]) -> Card:
         return f"**{days} days**: {total} questions, {a} answered, {u} unanswered{share}"
 
     lines = [window(d) for d in sorted(report.answered)]
+    lines.append(f"**Teaching**: {report.teaching.line()}")
     gaps = [
-        f"{g.count}× {clip(g.example, 120)}"
+        f"{n}. {g.count}× {clip(g.example, 120)}"
         + (f" (+{len(g.variants) - 1} similar)" if len(g.variants) > 1 else "")
-        for g in report.top_unanswered
+        for n, g in enumerate(report.top_unanswered, 1)
     ]
     answers = [f"{n} · {name(k)}" for k, n in list(report.per_answer.items())[:15]]
     votes = [
@@ -151,8 +173,8 @@ def report_card(report: Report, titles: dict[str, str]) -> Card:
                 CardField(f.name, clip(f.value, limits.EMBED_FIELD_VALUE)) for f in fields
             ),
             footer=(
-                "To fix a miss, add the question to the examples: of the answer it should "
-                "get (or to not-answered.yaml), then /reload"
+                "To fix a miss, press its Teach button (or Apps → Teach tensionbot on the "
+                "message); or add it to the examples: in the knowledge files, then /reload"
             ),
         )
     )

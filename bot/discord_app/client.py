@@ -18,9 +18,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.conversation.memory import ConversationMemory
+from bot.core.knowledge.model import Taught
 from bot.core.store import KnowledgeStore, ReloadOutcome
 from bot.core.throttle import RepeatGuard, UserCooldown
 
+from ..curation.learned import taught_examples
 from ..curation.questionlog import QuestionLog
 from ..settings import Settings
 from ..storage import Database, StoreError, open_database
@@ -40,6 +42,7 @@ EXTENSIONS = (
     "bot.discord_app.exts.browse",
     "bot.discord_app.exts.goals",
     "bot.discord_app.exts.admin",
+    "bot.discord_app.exts.teach",
     "bot.discord_app.exts.meta",
 )
 
@@ -138,6 +141,7 @@ class TensionBot(commands.Bot):
         self.questions = await QuestionLog.attach(
             self.database, self.settings.log_retention_days, label=self.label
         )
+        await self._learn_taught(self.database)
         if self.database.shared:
             changes = KnowledgeChanges(
                 self.database,
@@ -154,8 +158,34 @@ class TensionBot(commands.Bot):
             else:
                 self.changes = changes
 
+    async def _learn_taught(self, database: Database) -> None:
+        """From now on every load merges the taught examples; load them now if there are any.
+
+        The first load, before the database was open, had the folder alone.
+        """
+
+        async def read() -> list[Taught]:
+            return await taught_examples(database)
+
+        self.store.taught_source = read
+        try:
+            waiting = await database.taught()
+        except StoreError as exc:
+            log.warning("taught examples unavailable (%s); answering from the folder", exc)
+            return
+        if waiting:
+            outcome, _ = await self.reload_knowledge()
+            log.info(
+                "taught examples merged: %d",
+                len(self.store.snapshot.knowledge.taught),
+                extra={"after": outcome.after},
+            )
+            for warning in outcome.warnings:
+                log.warning("knowledge: %s", warning)
+
     async def reload_knowledge(self) -> tuple[ReloadOutcome, bool]:
-        """Reload from disk; True when the set of goal commands changed (sync to show it)."""
+        """Reload from disk, with the taught examples; True when the set of goal commands
+        changed (sync to show it). The one place the bot loads its knowledge."""
         outcome = await self.store.reload()
         if outcome.ok:
             self.collector.refreeze()  # the old knowledge goes, the new one is frozen

@@ -15,6 +15,8 @@ import hmac
 import re
 from typing import Final
 
+from ..settings import Settings
+
 _USER: Final = re.compile(r"<@!?\d+>")
 _ROLE: Final = re.compile(r"<@&\d+>")
 _CHANNEL: Final = re.compile(r"<#\d+>")
@@ -32,3 +34,10 @@ def person_tag(user_id: int, secret: str) -> str:
     """A short keyed hash of a user id, for telling people apart in logs."""
     key = hmac.new(secret.encode(), _TAG_CONTEXT, hashlib.sha256).digest()
     return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def moderator_tag(settings: Settings, user_id: int) -> str:
+    """Who did a moderator's action (a reload, a teach), for log lines and the teaching
+    audit alike: one person has one tag in both, keyed by the bot's token."""
+    token = settings.discord_token
+    return person_tag(user_id, token.get_secret_value() if token else "")

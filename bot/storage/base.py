@@ -17,12 +17,14 @@ import abc
 import os
 import socket
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from .rows import QuestionRow, VoteRow
+from .rows import AuditEntry, QuestionRow, TaughtEntry, VoteRow, clean_text
 from .url import DatabaseURL, Engine
+
+T = TypeVar("T")
 
 STALE_CLUSTER_SECONDS = 7 * 86400
 
@@ -73,6 +75,16 @@ class Listening(abc.ABC):
 
     @abc.abstractmethod
     async def stop(self) -> None: ...
+
+
+class Transaction(abc.ABC):
+    """Statements that commit together or not at all (see :meth:`Database.transaction`)."""
+
+    @abc.abstractmethod
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]: ...
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, *args: Any) -> int: ...
 
 
 class Database(abc.ABC):
@@ -126,6 +138,14 @@ class Database(abc.ABC):
     ) -> None:
         """This process now serves ``generation`` (or refused it); wake whoever waits."""
 
+    @abc.abstractmethod
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work``'s statements in one write transaction; an exception rolls it back.
+
+        ``work`` must await nothing but the transaction's own statements (on PostgreSQL it
+        runs on the engine's loop).
+        """
+
     async def listen(
         self,
         on_change: ChangeCallback,
@@ -166,13 +186,19 @@ class Database(abc.ABC):
         counts = {int(k): int(v) for k, v in rows}
         return counts.get(1, 0), counts.get(0, 0)
 
-    async def unanswered_texts(self, since: float, limit: int) -> list[str]:
+    async def question_text(self, question_id: int) -> str | None:
+        rows = await self.fetch("SELECT text FROM questions WHERE id = ?", question_id)
+        return str(rows[0][0]) if rows else None
+
+    async def unanswered_rows(self, since: float, limit: int) -> list[tuple[int, str]]:
+        """(id, text) of the latest unanswered questions: the id lets /stats teach one."""
         rows = await self.fetch(
-            "SELECT text FROM questions WHERE ts >= ? AND NOT answered ORDER BY ts DESC LIMIT ?",
+            "SELECT id, text FROM questions WHERE ts >= ? AND NOT answered"
+            " ORDER BY ts DESC LIMIT ?",
             since,
             limit,
         )
-        return [str(r[0]) for r in rows]
+        return [(int(i), str(t)) for i, t in rows]
 
     _KEY = (
         "CASE WHEN q.kind = 'tension' THEN 'tension:' || q.tension "
@@ -216,3 +242,119 @@ class Database(abc.ABC):
             ClusterStatus(int(n), str(lb), float(s), int(g), v, bool(ok))
             for n, lb, s, g, v, ok in rows
         ]
+
+    # --- taught examples and their audit trail -----------------------------------------
+
+    _TAUGHT = "SELECT id, ts, guild_id, label, text, moderator FROM taught"
+    _AUDIT = "SELECT id, ts, guild_id, action, taught_id, label, text, moderator FROM teach_audit"
+
+    async def taught(self) -> list[TaughtEntry]:
+        """Every taught example, oldest first (the order they are merged in)."""
+        rows = await self.fetch(f"{self._TAUGHT} ORDER BY id")
+        return [_taught_entry(r) for r in rows]
+
+    async def taught_with_key(self, key: str) -> TaughtEntry | None:
+        rows = await self.fetch(f"{self._TAUGHT} WHERE key = ?", key)
+        return _taught_entry(rows[0]) if rows else None
+
+    async def taught_count(self, label: str) -> int:
+        return int((await self.fetch("SELECT COUNT(*) FROM taught WHERE label = ?", label))[0][0])
+
+    async def taught_by(self, moderator: str, since: float) -> list[float]:
+        """When this moderator taught since ``since``, oldest first (for the rate limit)."""
+        rows = await self.fetch(
+            "SELECT ts FROM teach_audit WHERE moderator = ? AND action = 'taught' AND ts >= ?"
+            " ORDER BY ts",
+            moderator,
+            since,
+        )
+        return [float(r[0]) for r in rows]
+
+    async def add_taught(
+        self, *, ts: float, guild_id: int | None, label: str, text: str, key: str, moderator: str
+    ) -> TaughtEntry | None:
+        """Keep a taught example and audit it, together; None when the text is taught already.
+
+        The key is unique, so two moderators (or two clusters) teaching the same text at
+        the same moment keep it once: the second finds the first.
+        """
+        text = clean_text(text, len(text))
+
+        async def work(tx: Transaction) -> TaughtEntry | None:
+            rows = await tx.fetch(
+                "INSERT INTO taught (ts, guild_id, label, text, key, moderator)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id",
+                ts,
+                guild_id,
+                label,
+                text,
+                key,
+                moderator,
+            )
+            if not rows:
+                return None
+            entry = TaughtEntry(int(rows[0][0]), ts, guild_id, label, text, moderator)
+            await _audit(tx, entry, "taught", ts, guild_id, moderator)
+            return entry
+
+        return await self.transaction(work)
+
+    async def remove_taught(
+        self, taught_id: int, *, ts: float, guild_id: int | None, moderator: str, action: str
+    ) -> TaughtEntry | None:
+        """Forget a taught example and audit it, together; None when there was none."""
+
+        async def work(tx: Transaction) -> TaughtEntry | None:
+            rows = await tx.fetch(
+                "DELETE FROM taught WHERE id = ? RETURNING id, ts, guild_id, label, text,"
+                " moderator",
+                taught_id,
+            )
+            if not rows:
+                return None
+            entry = _taught_entry(rows[0])
+            await _audit(tx, entry, action, ts, guild_id, moderator)
+            return entry
+
+        return await self.transaction(work)
+
+    async def teach_audit(self, limit: int) -> list[AuditEntry]:
+        """The latest ``limit`` entries of the audit trail, newest first."""
+        rows = await self.fetch(f"{self._AUDIT} ORDER BY id DESC LIMIT ?", limit)
+        return [
+            AuditEntry(int(i), float(ts), g, str(a), int(t), str(lb), str(tx), str(m))
+            for i, ts, g, a, t, lb, tx, m in rows
+        ]
+
+    async def teach_counts(self, since: float) -> dict[str, int]:
+        """How many teaches, undos and removals since ``since``, by action."""
+        rows = await self.fetch(
+            "SELECT action, COUNT(*) FROM teach_audit WHERE ts >= ? GROUP BY action", since
+        )
+        return {str(a): int(n) for a, n in rows}
+
+
+def _taught_entry(row: tuple[Any, ...]) -> TaughtEntry:
+    i, ts, guild, label, text, moderator = row
+    return TaughtEntry(int(i), float(ts), guild, str(label), str(text), str(moderator))
+
+
+async def _audit(
+    tx: Transaction,
+    entry: TaughtEntry,
+    action: str,
+    ts: float,
+    guild_id: int | None,
+    moderator: str,
+) -> None:
+    await tx.execute(
+        "INSERT INTO teach_audit (ts, guild_id, action, taught_id, label, text, moderator)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ts,
+        guild_id,
+        action,
+        entry.id,
+        entry.label,
+        entry.text,
+        moderator,
+    )

@@ -6,7 +6,7 @@ transaction, under a lock that a second process starting at the same moment wait
 process then reads the new version and has nothing left to do. The two engines keep the
 same version numbers and the same tables; only the types differ.
 
-To add a table (issue 12's taught examples, say), append one migration to *both* lists.
+To add a table, append one migration to *both* lists.
 """
 
 from __future__ import annotations
@@ -68,6 +68,34 @@ SQLITE: Final[tuple[tuple[str, ...], ...]] = (
         """,
         "INSERT INTO knowledge_state (id, generation, changed, reason) VALUES (1, 0, 0, 'created')",
     ),
+    (  # 3: examples moderators taught from Discord, and the audit trail of teaching
+        """
+        CREATE TABLE taught (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL,
+            guild_id INTEGER,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            moderator TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX taught_label ON taught (label)",
+        """
+        CREATE TABLE teach_audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL,
+            guild_id INTEGER,
+            action TEXT NOT NULL,
+            taught_id INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            moderator TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX teach_audit_ts ON teach_audit (ts)",
+        "CREATE INDEX teach_audit_moderator ON teach_audit (moderator, ts)",
+    ),
 )
 
 POSTGRESQL: Final[tuple[tuple[str, ...], ...]] = (
@@ -122,6 +150,34 @@ POSTGRESQL: Final[tuple[tuple[str, ...], ...]] = (
         )
         """,
         "INSERT INTO knowledge_state (id, generation, changed, reason) VALUES (1, 0, 0, 'created')",
+    ),
+    (
+        """
+        CREATE TABLE taught (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ts DOUBLE PRECISION NOT NULL,
+            guild_id BIGINT,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            moderator TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX taught_label ON taught (label)",
+        """
+        CREATE TABLE teach_audit (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ts DOUBLE PRECISION NOT NULL,
+            guild_id BIGINT,
+            action TEXT NOT NULL,
+            taught_id BIGINT NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            moderator TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX teach_audit_ts ON teach_audit (ts)",
+        "CREATE INDEX teach_audit_moderator ON teach_audit (moderator, ts)",
     ),
 )
 

@@ -22,7 +22,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Final, ParamSpec, TypeVar
 
 import asyncpg
@@ -34,6 +34,7 @@ from .base import (
     RowsRejectedError,
     SchemaTooNewError,
     StoreError,
+    Transaction,
 )
 from .migrations import MIGRATIONS, VERSION
 from .rows import QuestionRow, VoteRow
@@ -277,6 +278,16 @@ class PostgresDatabase(Database):
         except OPERATIONAL_ERRORS as exc:
             raise self._error(exc) from None
 
+    @_on_worker
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                return await work(_PostgresTransaction(conn))
+        except DATA_ERRORS as exc:
+            raise RowsRejectedError(str(exc)) from None
+        except OPERATIONAL_ERRORS as exc:
+            raise self._error(exc) from None
+
     async def lease_node(self, label: str) -> int:
         if self.node is None:
             now = time.time()
@@ -334,6 +345,17 @@ class PostgresDatabase(Database):
         listener = _Listener(self, on_change, on_confirm, on_connect)
         await listener.start()
         return listener
+
+
+class _PostgresTransaction(Transaction):
+    def __init__(self, conn: asyncpg.pool.PoolConnectionProxy[Any]) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await self._conn.fetch(numbered(sql), *args)]
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return _changed_rows(await self._conn.execute(numbered(sql), *args))
 
 
 def _set(event: asyncio.Event, _conn: object) -> None:

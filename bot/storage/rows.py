@@ -49,6 +49,36 @@ class Vote:
     ts: float
 
 
+@dataclass(frozen=True, slots=True)
+class TaughtEntry:
+    """A taught example as stored: who taught it is a keyed hash, never a user id."""
+
+    id: int
+    ts: float
+    guild_id: int | None
+    label: str
+    text: str
+    moderator: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One teach, undo or removal: what was done to which example, when, where, by whom.
+
+    ``moderator`` is a keyed hash of the moderator's user id, or ``shell`` for the command
+    line; ``action`` is ``taught``, ``undone`` (from Discord) or ``removed`` (from the shell).
+    """
+
+    id: int
+    ts: float
+    guild_id: int | None
+    action: str
+    taught_id: int
+    label: str
+    text: str
+    moderator: str
+
+
 # (id, ts, guild_id, channel_id, route, text, kind, tension, goal, score, answered, knowledge)
 QuestionRow = tuple[
     int, float, int | None, int | None, str, str, str, str | None, str | None, float, bool, str

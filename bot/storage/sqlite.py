@@ -16,12 +16,12 @@ import asyncio
 import contextlib
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Sequence
-from typing import Any, Final
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Final, TypeVar
 
 import aiosqlite
 
-from .base import Database, RowsRejectedError, SchemaTooNewError, StoreError
+from .base import Database, RowsRejectedError, SchemaTooNewError, StoreError, Transaction
 from .migrations import MIGRATIONS, VERSION
 from .rows import QuestionRow, VoteRow
 from .url import DatabaseURL
@@ -40,6 +40,9 @@ DATA_ERRORS: Final = (
 )
 
 
+T = TypeVar("T")
+
+
 def _failed(exc: sqlite3.Error) -> StoreError:
     # A lock still held after BUSY_TIMEOUT_SECONDS may yet be released; nothing else here
     # (read-only, disk full, not a database) gets better by trying again.
@@ -53,6 +56,9 @@ class SqliteDatabase(Database):
     def __init__(self, url: DatabaseURL, db: aiosqlite.Connection) -> None:
         super().__init__(url)
         self._db = db
+        # One connection serves every task: a second BEGIN on it while one is open would
+        # fail (or worse, run inside the first), so write transactions take turns.
+        self._turn = asyncio.Lock()
 
     @classmethod
     async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> SqliteDatabase:
@@ -107,14 +113,24 @@ class SqliteDatabase(Database):
     @contextlib.asynccontextmanager
     async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, taken with the write lock from its first statement."""
-        await self._db.execute("BEGIN IMMEDIATE")
+        async with self._turn:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
         try:
-            yield self._db
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                await self._db.execute("ROLLBACK")
-            raise
-        await self._db.execute("COMMIT")
+            async with self._locked() as db:
+                return await work(_SqliteTransaction(db))
+        except DATA_ERRORS as exc:
+            raise RowsRejectedError(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise _failed(exc) from None
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -232,3 +248,16 @@ class SqliteDatabase(Database):
     def connection(self) -> aiosqlite.Connection:
         """For tests that need to break the database on purpose."""
         return self._db
+
+
+class _SqliteTransaction(Transaction):
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        async with self._db.execute(sql, args) as cursor:
+            return [tuple(r) for r in await cursor.fetchall()]
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        async with self._db.execute(sql, args) as cursor:
+            return int(cursor.rowcount)

@@ -9,54 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import asyncpg
-import pytest
 
 from bot.discord_app.client import ShardedTensionBot
 from bot.storage import DatabaseURL, open_database
 from tests.conftest import ROOT
-from tests.discord.harness import Harness, bot_settings
+from tests.discord.conftest import Pair, cluster
 from tests.discord.test_reload import NEW_TENSION
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
 NEW_QUESTION = "is self-consistency sampling expensive?"
-
-
-class Pair:
-    def __init__(self, dm: Harness, guild: Harness, url: str) -> None:
-        self.dm = dm  # shard 0: DMs
-        self.guild = guild  # shard 1: the guild
-        self.url = url
-
-    @property
-    def fake(self) -> FakeDiscord:
-        return self.dm.fake
-
-
-def cluster(fake: FakeDiscord, knowledge: Path, url: str, shard: int, **extra: Any) -> Harness:
-    settings = bot_settings(
-        knowledge, database_url=url, shard_count=2, shard_ids=str(shard), **extra
-    )
-    return Harness(fake, settings)
-
-
-@pytest.fixture
-async def pair(fake: FakeDiscord, knowledge_copy: Path, postgres_url: str) -> AsyncIterator[Pair]:
-    dm = cluster(fake, knowledge_copy, postgres_url, 0, reload_check_seconds=60.0)
-    guild = cluster(fake, knowledge_copy, postgres_url, 1, sync_commands=False)
-    await dm.start()
-    await guild.start()
-    try:
-        yield Pair(dm, guild, postgres_url)
-    finally:
-        await guild.stop()
-        await dm.stop()
-        assert fake.rejected == [], f"Discord would have refused: {fake.rejected}"
 
 
 def add_tension(folder: Path) -> None:

@@ -17,6 +17,7 @@ from bot.storage.ids import node_of
 from tests.conftest import ROOT
 from tests.discord.harness import TOKEN, launch
 from tests.discord.test_clusters import NEW_QUESTION, add_tension
+from tests.discord.test_teach import MISSED, TAUGHT_AS, TITLE
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
@@ -87,6 +88,22 @@ async def test_two_processes_two_shards_one_database(
             answer = await fake.slash(asker, "ask", {"question": NEW_QUESTION}, dm=dm)
             asked.append(NEW_QUESTION)
             assert answer.response["embeds"][0]["title"] == "Calibration vs Efficiency"
+
+        # A moderator teaches the guild's cluster a missed question; the DM cluster, another
+        # process, answers with it after the broadcast.
+        before = len(fake.sent)
+        await fake.say(asker, MISSED, mention_bot=True)
+        asked.append(MISSED)
+        await fake.wait_until(lambda: len(fake.sent) > before, timeout=30)
+        [missed] = [i for i, m in fake.messages.items() if m["content"].endswith(MISSED)]
+        prompt = await fake.context_menu(moderator, "Teach tensionbot", fake.messages[missed])
+        assert prompt.original is not None
+        taught = await fake.choose(moderator, prompt.original, "tb:teach:pick", [TAUGHT_AS])
+        description = taught.response["embeds"][0]["description"]
+        assert "Reloaded in 2 of 2 clusters." in description, description
+        answer = await fake.slash(asker, "ask", {"question": MISSED}, dm=True)
+        asked.append(MISSED)
+        assert answer.response["embeds"][0]["title"] == TITLE
 
         # SIGHUP: the DM cluster alone re-reads its folder.
         path = knowledge_copy / "tensions" / "unlearning-vs-capability.yaml"

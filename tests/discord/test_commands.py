@@ -20,8 +20,10 @@ def field(embed: dict[str, object], name: str) -> str:
 
 
 async def test_commands_registered_once_with_every_goal(harness: Harness) -> None:
-    registered = {c["name"] for c in harness.fake.commands[None]}
+    registered = {c["name"] for c in harness.fake.commands[None] if c["type"] == 1}
     assert registered == BUILTINS | set(GOALS)
+    menus = {c["name"] for c in harness.fake.commands[None] if c["type"] == 3}
+    assert menus == {"Teach tensionbot"}
     assert len(harness.fake.calls("PUT", r"/applications/\d+/commands")) == 1
 
 

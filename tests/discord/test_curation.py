@@ -78,7 +78,7 @@ async def test_stats_for_moderators_groups_unanswered_questions(harness: Harness
     assert "**7 days**: 4 questions, 1 answered, 3 unanswered" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     gaps = fields["Most asked, not answered (last 30 days)"].splitlines()
-    assert gaps[0].startswith("2× ")
+    assert gaps[0].startswith("1. 2× ")
     assert "football" in gaps[0]
     assert "(+1 similar)" in gaps[0]
     assert "1 · Unlearning vs Capability" in fields["Answers given (last 30 days)"]

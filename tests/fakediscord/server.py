@@ -58,11 +58,14 @@ class Interaction:
 
     @property
     def response(self) -> dict[str, Any]:
-        """The message the person sees: the callback's, or the "thinking…" one edited."""
+        """The message the person sees: the callback's, the "thinking…" one edited, or
+        (after a component's deferred update) the message it edited."""
         for callback in self.callbacks:
             if callback.get("type") in (4, 7, 8):
                 return callback.get("data") or {}
         if self.deferred and self.original is not None and not self.original["flags"] & LOADING:
+            return self.original
+        if any(c.get("type") == 6 for c in self.callbacks) and self.original is not None:
             return self.original
         return {}
 
@@ -393,6 +396,61 @@ class FakeDiscord:
         payload["message"] = message
         return await self._interact(payload, wait)
 
+    async def choose(
+        self,
+        author: dict[str, Any],
+        message: dict[str, Any],
+        custom_id: str,
+        values: list[str],
+        *,
+        wait: bool = True,
+    ) -> Interaction:
+        """A person picks from a select menu on a message the bot sent.
+
+        Discord lets a person pick only what the menu offers, so anything else is a bug in
+        the test, refused here at once.
+        """
+        menus = [
+            item
+            for row in message.get("components") or []
+            for item in row.get("components") or []
+            if item.get("custom_id") == custom_id and item.get("type") == 3
+        ]
+        assert menus, f"no select menu {custom_id!r} on that message"
+        offered = {o["value"] for o in menus[0].get("options") or []}
+        assert set(values) <= offered, f"{values} not among {sorted(offered)}"
+        channel_id = int(message["channel_id"])
+        payload = self._interaction_base(3, author, channel_id, False)
+        payload["data"] = {"custom_id": custom_id, "component_type": 3, "values": values}
+        payload["message"] = message
+        return await self._interact(payload, wait)
+
+    async def context_menu(
+        self,
+        author: dict[str, Any],
+        name: str,
+        target: dict[str, Any],
+        *,
+        wait: bool = True,
+    ) -> Interaction:
+        """A person runs a message command (Apps → ``name``) on the message ``target``."""
+        channel_id = int(target["channel_id"])
+        payload = self._interaction_base(2, author, channel_id, False)
+        registered = [
+            c
+            for cmds in self.commands.values()
+            for c in cmds
+            if c["name"] == name and c.get("type") == 3
+        ]
+        payload["data"] = {
+            "id": registered[0]["id"] if registered else str(p.snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return await self._interact(payload, wait)
+
     async def _interact(self, payload: dict[str, Any], wait: bool) -> Interaction:
         interaction = Interaction(int(payload["id"]), payload["token"], payload)
         self.interactions[interaction.id] = interaction
@@ -552,6 +610,8 @@ class FakeDiscord:
     def _registered(command: dict[str, Any], scope: int | None) -> dict[str, Any]:
         """What Discord stores: ids added, permissions as a string, defaults dropped."""
         stored = {k: v for k, v in command.items() if v is not None and k != "dm_permission"}
+        stored.setdefault("type", 1)
+        stored.setdefault("description", "")  # context menus have an empty one
         stored["id"] = str(p.snowflake())
         stored["application_id"] = str(p.APPLICATION_ID)
         stored["version"] = str(p.snowflake())
@@ -615,6 +675,8 @@ class FakeDiscord:
         if interaction is None:
             return self._json({"message": "Unknown interaction", "code": 10062}, 404)
         errors = callback_errors(body)
+        if body.get("type") in (6, 7) and interaction.payload["type"] != 3:
+            errors.append("an update of the message exists only for a component's interaction")
         if errors:
             return self._invalid(f"/interactions/{interaction_id}/callback", errors)
         interaction.callbacks.append(body)
@@ -639,6 +701,10 @@ class FakeDiscord:
             response["response_message_id"] = message["id"]
             response["response_message_loading"] = kind == 5
             response["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
+        if kind == 6:  # a component's "deferred update": the edit of its message follows
+            message = self.messages.get(int((interaction.payload.get("message") or {})["id"]))
+            interaction.original = message
+            return self._json({"interaction": response})
         if kind != 5:
             interaction.answered.set()
         return self._json({"interaction": response})
@@ -677,7 +743,8 @@ class FakeDiscord:
             target.update({k: v for k, v in body.items() if k != "flags"})
             if target is interaction.original and target["flags"] & LOADING:
                 target["flags"] &= ~LOADING
-                interaction.answered.set()
+            if which == "@original":
+                interaction.answered.set()  # what a defer (or a deferred update) waited for
             return self._json(target)
         if method == "DELETE":
             return web.Response(status=204)

@@ -25,6 +25,12 @@ CUSTOM_ID = 100
 CHOICES = 25
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
+SELECT_OPTIONS = 25
+OPTION_LABEL = 100
+OPTION_VALUE = 100
+OPTION_DESCRIPTION = 100
+PLACEHOLDER = 150
+BUTTON, STRING_SELECT = 2, 3
 
 
 def embed_length(embed: dict[str, Any]) -> int:
@@ -83,6 +89,36 @@ def message_errors(payload: dict[str, Any]) -> list[str]:
                 if custom_id in seen:
                     errors.append(f"components: duplicate custom_id {custom_id}")
                 seen.add(custom_id)
+            if item.get("type") == STRING_SELECT:
+                if len(items) != 1:
+                    errors.append(f"components[{i}]: a select menu needs a row of its own")
+                errors += [f"components[{i}]: {e}" for e in select_errors(item)]
+    return errors
+
+
+def select_errors(menu: dict[str, Any]) -> list[str]:
+    """A string select: 1-25 options with distinct values, each within its limits."""
+    errors = []
+    if not menu.get("custom_id"):
+        errors.append("select custom_id is required")
+    options = menu.get("options") or []
+    if not 1 <= len(options) <= SELECT_OPTIONS:
+        errors.append(f"select options: 1 to {SELECT_OPTIONS}, not {len(options)}")
+    values = [o.get("value") or "" for o in options]
+    if len(values) != len(set(values)):
+        errors.append("select options: duplicate values")
+    for option in options:
+        if not 1 <= len(option.get("label") or "") <= OPTION_LABEL:
+            errors.append("select option label must be 1-100 characters")
+        if not 1 <= len(option.get("value") or "") <= OPTION_VALUE:
+            errors.append("select option value must be 1-100 characters")
+        if len(option.get("description") or "") > OPTION_DESCRIPTION:
+            errors.append("select option description over 100 characters")
+    if len(menu.get("placeholder") or "") > PLACEHOLDER:
+        errors.append("select placeholder over 150 characters")
+    low, high = menu.get("min_values", 1), menu.get("max_values", 1)
+    if not 0 <= low <= high <= min(SELECT_OPTIONS, max(1, len(options))):
+        errors.append(f"select min_values {low} / max_values {high} out of range")
     return errors
 
 
@@ -102,20 +138,40 @@ def callback_errors(payload: dict[str, Any]) -> list[str]:
         return errors
     if kind in (4, 7):
         return message_errors(data)
+    if kind not in (1, 5, 6, 9, 10, 12):
+        return [f"unknown interaction callback type {kind}"]
     return []
 
 
+CHAT_INPUT, USER, MESSAGE = 1, 2, 3
+COMMANDS_PER_TYPE = {CHAT_INPUT: 100, USER: 5, MESSAGE: 5}
+
+
 def command_errors(commands: list[dict[str, Any]]) -> list[str]:
+    """Slash commands: lowercase names, a description. Context menus (user, message): a
+    name people read (capitals, spaces), no description, no options; five of each kind."""
     errors = []
-    if len(commands) > 100:
-        errors.append("at most 100 commands")
-    names = [c.get("name") for c in commands]
+    kinds = [c.get("type", CHAT_INPUT) for c in commands]
+    for kind, most in COMMANDS_PER_TYPE.items():
+        if kinds.count(kind) > most:
+            errors.append(f"at most {most} commands of type {kind}")
+    if any(kind not in COMMANDS_PER_TYPE for kind in kinds):
+        errors.append("unknown command type")
+    names = [(c.get("type", CHAT_INPUT), c.get("name")) for c in commands]
     if len(names) != len(set(names)):
         errors.append("duplicate command names")
     for command in commands:
         name = command.get("name") or ""
-        if not 1 <= len(name) <= 32 or name != name.lower():
-            errors.append(f"bad command name {name!r}")
-        if not 1 <= len(command.get("description") or "") <= 100:
-            errors.append(f"{name}: description must be 1-100 characters")
+        if command.get("type", CHAT_INPUT) == CHAT_INPUT:
+            if not 1 <= len(name) <= 32 or name != name.lower() or " " in name:
+                errors.append(f"bad command name {name!r}")
+            if not 1 <= len(command.get("description") or "") <= 100:
+                errors.append(f"{name}: description must be 1-100 characters")
+        else:
+            if not 1 <= len(name) <= 32:
+                errors.append(f"bad context menu name {name!r}")
+            if command.get("description"):
+                errors.append(f"{name}: a context menu has no description")
+            if command.get("options"):
+                errors.append(f"{name}: a context menu has no options")
     return errors

@@ -7,17 +7,34 @@ builds and swaps in a new one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import Final
 
 from bot.core.knowledge.schema import Goal, Tension
 
+# Whom a message mentions, as Discord writes it (<@123>, <@&456>, <#789>) or as stored
+# text keeps it (@user, @role, #channel): not part of what is being asked.
+_MENTIONED: Final = re.compile(r"<(?:@[!&]?|#)\d+>|(?<!\w)(?:@user|@role|#channel)\b")
+
 
 def example_key(text: str) -> str:
-    """Two examples are the same when they differ only in case, spacing or end punctuation."""
-    return " ".join(text.casefold().split()).rstrip(" ?!.")
+    """Two examples are the same when they differ only in case, spacing, end punctuation,
+    or whom they mention (a taught message keeps its mentions as placeholders)."""
+    return " ".join(_MENTIONED.sub(" ", text).casefold().split()).rstrip(" ?!.")
+
+
+@dataclass(frozen=True, slots=True)
+class Taught:
+    """An example a moderator taught from Discord: operational data kept in the database,
+    merged with the folder's examples at every load (see :mod:`bot.core.knowledge.taught`)."""
+
+    id: int
+    label: str  # tension:<id>, goal:<id>, list or none, as in Knowledge.examples()
+    text: str
 
 
 def _pair_key(a: str, b: str) -> frozenset[str]:
@@ -32,7 +49,9 @@ class Knowledge:
     tensions: Mapping[str, Tension]
     overview_examples: tuple[str, ...] = ()
     not_answered: tuple[str, ...] = ()
+    taught: tuple[Taught, ...] = ()  # merged from the database; the folder does not hold them
     fingerprint: str = ""
+    folder_fingerprint: str = ""  # the folder's alone, when taught examples changed the above
     source: str = ""
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _by_goal: Mapping[str, tuple[Tension, ...]] = field(init=False, repr=False)
@@ -97,16 +116,26 @@ class Knowledge:
 
     def examples(self) -> Iterator[tuple[str, str]]:
         """Every example question with what it should get: ``tension:<id>``, ``goal:<id>``,
-        ``list`` or ``none``, the labels the learned part of the matcher is trained on."""
+        ``list`` or ``none``, the labels the learned part of the matcher is trained on.
+
+        Taught examples follow their answer's own, oldest first: exactly where ``tensionbot
+        learned export`` appends them in the files, so the exported knowledge trains the
+        same model and gives the same answers as the knowledge served before the export.
+        """
+        taught: dict[str, list[str]] = {}
+        for example in self.taught:
+            taught.setdefault(example.label, []).append(example.text)
         for tension in self.tensions.values():
-            for text in tension.examples:
-                yield f"tension:{tension.id}", text
+            label = f"tension:{tension.id}"
+            for text in (*tension.examples, *taught.get(label, ())):
+                yield label, text
         for goal in self.goals.values():
-            for text in goal.examples:
-                yield f"goal:{goal.id}", text
-        for text in self.overview_examples:
+            label = f"goal:{goal.id}"
+            for text in (*goal.examples, *taught.get(label, ())):
+                yield label, text
+        for text in (*self.overview_examples, *taught.get("list", ())):
             yield "list", text
-        for text in self.not_answered:
+        for text in (*self.not_answered, *taught.get("none", ())):
             yield "none", text
 
     def goal_names(self, tension: Tension) -> tuple[str, str]:
@@ -124,7 +153,7 @@ class KnowledgeDiff:
     tensions_added: tuple[str, ...] = ()
     tensions_changed: tuple[str, ...] = ()
     tensions_removed: tuple[str, ...] = ()
-    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered"
+    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered", "taught"
 
     @property
     def empty(self) -> bool:
@@ -165,6 +194,7 @@ def diff(old: Knowledge, new: Knowledge) -> KnowledgeDiff:
         for name, before, after in (
             ("overview", old.overview_examples, new.overview_examples),
             ("not-answered", old.not_answered, new.not_answered),
+            ("taught", old.taught, new.taught),
         )
         if before != after
     )

@@ -40,7 +40,8 @@ TradeoffText = Annotated[str, _text(1000)]
 ResearchPoint = Annotated[str, _text(300)]
 Keyword = Annotated[str, _text(60)]
 # An example question as people post it; long enough for a message with some context.
-Example = Annotated[str, _text(300)]
+EXAMPLE_CHARS: Final = 300
+Example = Annotated[str, _text(EXAMPLE_CHARS)]
 Colour = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9a-fA-F]{6}$")]
 Url = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$", max_length=300)

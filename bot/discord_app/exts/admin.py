@@ -17,7 +17,8 @@ from ...storage import StoreError
 from ..checks import moderator_only
 from ..client import TensionBot
 from ..embeds import notice, to_embed
-from ..privacy import person_tag
+from ..privacy import moderator_tag
+from ..teaching import stats_view
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,6 @@ class Admin(commands.Cog):
     def __init__(self, bot: TensionBot) -> None:
         self.bot = bot
 
-    def moderator_tag(self, user_id: int) -> str:
-        """Who reloaded, for the audit line, without their user id (see privacy.py)."""
-        token = self.bot.settings.discord_token
-        return person_tag(user_id, token.get_secret_value() if token else "")
-
     @app_commands.command(name="reload", description="Reload the knowledge files (moderators)")
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
@@ -87,7 +83,7 @@ class Admin(commands.Cog):
             "reload %s",
             "ok" if outcome.ok else "refused",
             extra={
-                "by": self.moderator_tag(interaction.user.id),
+                "by": moderator_tag(self.bot.settings, interaction.user.id),
                 "guild": interaction.guild_id,
                 "before": outcome.before,
                 "after": outcome.after,
@@ -122,7 +118,9 @@ class Admin(commands.Cog):
         await questions.flush()
         report = await build_report(questions.database, days=days)
         card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
-        await interaction.edit_original_response(embed=to_embed(card))
+        await interaction.edit_original_response(
+            embed=to_embed(card), view=stats_view(report.top_unanswered)
+        )
 
 
 async def setup(bot: TensionBot) -> None:

@@ -1,0 +1,157 @@
+"""``tensionbot learned list|remove|export``: what moderators taught, from the shell.
+
+Taught examples live in the database the bot uses (SQLite or PostgreSQL); these commands
+read and change them there. ``remove`` tells every cluster sharing a PostgreSQL database to
+reload, as ``/reload`` does; a single process on SQLite picks the change up at its next
+reload (``/reload``, or ``kill -HUP``). ``export`` writes them into the knowledge YAML for
+curators to review and commit (see :mod:`bot.curation.export`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.core.knowledge.model import Knowledge, Taught, example_key
+from bot.core.knowledge.taught import answer_title, folder_places
+
+from ..curation.export import ExportError, export
+from ..curation.learned import SHELL, TEACHING_SCHEMA, audit_trail, forget
+from ..storage import Database, DatabaseURL, StoreError, open_database
+from ..storage.changes import wait_for_confirmations
+from ..storage.rows import AuditEntry, TaughtEntry
+
+AUDIT_SHOWN = 50
+TEXT_SHOWN = 80
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _quoted(text: str) -> str:
+    short = text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
+    return f'"{short}"'
+
+
+def _title(knowledge: Knowledge | None, label: str) -> str:
+    return answer_title(knowledge, label) if knowledge is not None else label
+
+
+async def _read(url: DatabaseURL) -> tuple[list[TaughtEntry], Sequence[AuditEntry]]:
+    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
+        return [], ()  # the bot never ran here: nothing was taught
+    database = await open_database(url, read_only=True)
+    try:
+        if await database.schema_version() < TEACHING_SCHEMA:
+            return [], ()
+        return await database.taught(), await audit_trail(database, AUDIT_SHOWN)
+    finally:
+        await database.close()
+
+
+def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
+    try:
+        taught, audit = asyncio.run(_read(url))
+    except StoreError as exc:
+        print(f"tensionbot: cannot read {url}: {exc}", file=sys.stderr)
+        return 1
+    places = folder_places(knowledge) if knowledge is not None else {}
+    print(f"Taught examples ({len(taught)})" + (":" if taught else ": none yet"))
+    for entry in taught:
+        where = places.get(example_key(entry.text))
+        note = ""
+        if where == entry.label:
+            note = "  [in the knowledge files too]"
+        elif where is not None:
+            note = f"  [conflict: the files give it to {_title(knowledge, where)}]"
+        guild = f"guild {entry.guild_id}" if entry.guild_id is not None else "no guild"
+        print(
+            f"  #{entry.id:<5} {_when(entry.ts)}  {_title(knowledge, entry.label)}\n"
+            f"         {_quoted(entry.text)}  ({guild}, by {entry.moderator}){note}"
+        )
+    print(f"\nAudit trail (latest {min(len(audit), AUDIT_SHOWN)}, newest first):")
+    if not audit:
+        print("  nothing taught yet")
+    for item in audit:
+        guild = f"guild {item.guild_id}" if item.guild_id is not None else "shell"
+        print(
+            f"  {_when(item.ts)}  {item.action:<7} #{item.taught_id:<5} "
+            f"{_title(knowledge, item.label)}  {_quoted(item.text)}  ({guild}, by {item.moderator})"
+        )
+    return 0
+
+
+async def _remove(url: DatabaseURL, taught_id: int, wait_seconds: float) -> tuple[bool, str]:
+    database = await open_database(url)
+    try:
+        entry = await forget(database, taught_id, guild_id=None, moderator=SHELL, action="removed")
+        if entry is None:
+            return False, f"no taught example #{taught_id}"
+        said = f"removed #{entry.id} ({entry.label}): {_quoted(entry.text)}"
+        return True, said + "\n" + await _tell_clusters(database, entry.id, wait_seconds)
+    finally:
+        await database.close()
+
+
+async def _tell_clusters(database: Database, taught_id: int, wait_seconds: float) -> str:
+    if not database.shared:
+        return (
+            "A running bot on this SQLite file serves it until its next reload: /reload in "
+            "Discord, or kill -HUP <pid>."
+        )
+    generation = await database.announce(f"removed taught #{taught_id} (tensionbot learned)")
+    result = await wait_for_confirmations(
+        database, generation, check_seconds=5.0, confirm_seconds=wait_seconds
+    )
+    if result.total == 0:
+        return "No cluster is running; they will read it when they start."
+    return result.summary()
+
+
+def remove_learned(url: DatabaseURL, taught_id: int, wait_seconds: float = 5.0) -> int:
+    try:
+        removed, said = asyncio.run(_remove(url, taught_id, wait_seconds))
+    except StoreError as exc:
+        print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
+        return 1
+    print(said, file=sys.stdout if removed else sys.stderr)
+    return 0 if removed else 1
+
+
+def export_learned(url: DatabaseURL, folder: Path) -> int:
+    try:
+        entries, _ = asyncio.run(_read(url))
+    except StoreError as exc:
+        print(f"tensionbot: cannot read {url}: {exc}", file=sys.stderr)
+        return 1
+    if not entries:
+        print("nothing taught yet; nothing to export")
+        return 0
+    try:
+        done = export(folder, [Taught(e.id, e.label, e.text) for e in entries])
+    except ExportError as exc:
+        print(f"tensionbot: {exc}", file=sys.stderr)
+        return 1
+    for reason in done.skipped:
+        print(f"not exported: {reason}", file=sys.stderr)
+    if done.count:
+        files = len(done.written)
+        print(
+            f"wrote {done.count} example{'s' if done.count != 1 else ''} into {files} "
+            f"file{'s' if files != 1 else ''} of {folder}:"
+        )
+        for name, ids in done.written.items():
+            print(f"  {name}: {', '.join(f'#{i}' for i in ids)}")
+    if done.present:
+        listed = ", ".join(f"#{i}" for i in done.present)
+        print(f"already in the files: {listed}")
+    if done.count or done.present:
+        print(
+            "Review and commit the files. The examples stay taught in the database; once the "
+            "files are deployed, remove them with: tensionbot learned remove ID"
+        )
+    return 1 if done.skipped and not done.count else 0

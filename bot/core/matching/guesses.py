@@ -1,0 +1,55 @@
+"""Every answer a message could get, most likely first: the choices offered to a teacher.
+
+A moderator teaching the bot picks the right answer from a list; the bot's own best
+guesses come first so that the usual case is one click. The classifier gives every answer
+a probability; the lexical reading adds what it saw (its answer and its runners-up), which
+matters where the classifier knows nothing (no examples, or too many answers to learn).
+Everything else follows in knowledge order, so every answer is somewhere on the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.knowledge.model import example_key
+from bot.core.matching.answer import Kind
+from bot.core.matching.matcher import NONE, Matcher, label_of
+from bot.core.matching.message import read_message
+
+LIST = "list"
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    label: str  # tension:<id>, goal:<id>, list or none
+    score: float  # 0..1, how likely the bot thinks this answer is
+
+
+def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
+    """All answers of the matcher's knowledge, likeliest first; ties in knowledge order."""
+    knowledge = matcher.knowledge
+    labels = [
+        *(f"tension:{t}" for t in knowledge.tensions),
+        *(f"goal:{g}" for g in knowledge.goals),
+        LIST,
+        NONE,
+    ]
+    prose = read_message(text).prose
+    scores = dict.fromkeys(labels, 0.0)
+    for label, p in matcher.classifier.probabilities(prose).items():
+        if label in scores:
+            scores[label] = p
+    lexical = matcher.lexical.match(prose)
+    if lexical.kind is not Kind.NONE:
+        own = label_of(lexical)
+        scores[own] = max(scores.get(own, 0.0), lexical.score)
+    for target in lexical.alternatives:  # runner-up tensions, or "did you mean" targets
+        for label in (f"tension:{target}", f"goal:{target}"):
+            if label in scores:
+                scores[label] = max(scores[label], lexical.score / 2)
+    known = matcher.known.get(example_key(prose))
+    if known in scores:  # exactly an example already: that answer, for certain
+        scores[known] = 1.0
+    position = {label: i for i, label in enumerate(labels)}
+    ordered = sorted(labels, key=lambda label: (-scores[label], position[label]))
+    return [Guess(label, scores[label]) for label in ordered]

@@ -1,0 +1,153 @@
+"""Teaching the bot: the rules every taught example passes, for Discord and the shell alike.
+
+A moderator's choice becomes a row in the database (``taught``) and an entry in the audit
+trail (``teach_audit``), written together. Before that, the choice must make sense against
+the knowledge being served: the answer exists, the text is not already an example (of
+this answer: nothing to do; of another: an example teaches one answer, so it is refused
+with where the other one is), the moderator has not taught too much in the last hour, and
+the answer has room for another taught example. The database's unique key on the text
+settles the one race left, two moderators teaching the same text at once.
+
+Who taught is a keyed hash (see ``bot.discord_app.privacy``), ``shell`` for the command
+line; no user id is stored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from bot.core.knowledge.model import Knowledge, Taught, example_key
+from bot.core.knowledge.taught import (
+    MAX_TAUGHT_PER_ANSWER,
+    answer_title,
+    folder_places,
+    known_answer,
+)
+from bot.storage import Database
+from bot.storage.rows import AuditEntry, TaughtEntry
+
+# Per moderator: enough for an evening with /stats, too few to rewrite the bot by mistake.
+TEACH_PER_HOUR: Final = 30
+RATE_WINDOW_SECONDS: Final = 3600.0
+SHELL: Final = "shell"
+TEACHING_SCHEMA: Final = 3  # the migration that added the tables
+WEEK_SECONDS: Final = 7 * 86400
+
+
+class TeachRefused(Exception):  # noqa: N818 - an answer for the moderator, not a failure
+    """Why a choice was not kept; the message is written for the moderator."""
+
+
+async def teach(
+    database: Database,
+    knowledge: Knowledge,
+    *,
+    label: str,
+    text: str,
+    guild_id: int | None,
+    moderator: str,
+    now: float | None = None,
+) -> TaughtEntry:
+    """Keep ``text`` (already cleaned) as an example of ``label``, or say why not."""
+    now = time.time() if now is None else now
+    if not known_answer(knowledge, label):
+        raise TeachRefused(f"'{label}' is no longer in the knowledge (it was reloaded)")
+    key = example_key(text)
+    title = answer_title(knowledge, label)
+    elsewhere = folder_places(knowledge).get(key)
+    if elsewhere == label:
+        raise TeachRefused(f"that is already an example of {title} in the knowledge files")
+    if elsewhere is not None:
+        raise TeachRefused(
+            f"the knowledge files already give that text to {answer_title(knowledge, elsewhere)}"
+            "; an example teaches one answer, so change it there"
+        )
+    _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
+    recent = await database.taught_by(moderator, now - RATE_WINDOW_SECONDS)
+    if len(recent) >= TEACH_PER_HOUR:
+        minutes = max(1, round((recent[0] + RATE_WINDOW_SECONDS - now) / 60))
+        raise TeachRefused(
+            f"you taught {len(recent)} examples in the last hour, the most one moderator may; "
+            f"you can teach again in {minutes} min"
+        )
+    if await database.taught_count(label) >= MAX_TAUGHT_PER_ANSWER:
+        raise TeachRefused(
+            f"{title} already has {MAX_TAUGHT_PER_ANSWER} taught examples, the most one answer "
+            "may have; a curator can review them into the knowledge files "
+            "(tensionbot learned export) and remove them to make room"
+        )
+    entry = await database.add_taught(
+        ts=now, guild_id=guild_id, label=label, text=text, key=key, moderator=moderator
+    )
+    if entry is None:  # taught by someone else a moment ago
+        _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
+        raise TeachRefused("that text was taught a moment ago by someone else")
+    return entry
+
+
+def _refuse_if_taught(existing: TaughtEntry | None, knowledge: Knowledge, label: str) -> None:
+    if existing is None:
+        return
+    title = answer_title(knowledge, existing.label)
+    if existing.label == label:
+        raise TeachRefused(f"that is already taught as {title} (#{existing.id})")
+    raise TeachRefused(
+        f"that text is already taught as {title} (#{existing.id}); an example teaches one "
+        f"answer, so undo that first (tensionbot learned remove {existing.id})"
+    )
+
+
+async def forget(
+    database: Database,
+    taught_id: int,
+    *,
+    guild_id: int | None,
+    moderator: str,
+    action: str,
+    now: float | None = None,
+) -> TaughtEntry | None:
+    """Remove a taught example (``action``: ``undone`` or ``removed``); None if it is gone."""
+    return await database.remove_taught(
+        taught_id,
+        ts=time.time() if now is None else now,
+        guild_id=guild_id,
+        moderator=moderator,
+        action=action,
+    )
+
+
+async def taught_examples(database: Database) -> list[Taught]:
+    """What the knowledge store merges at every load."""
+    return [Taught(e.id, e.label, e.text) for e in await database.taught()]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Teaching over a window, for /stats: "12 taught this week (2 undone)"."""
+
+    taught: int = 0
+    undone: int = 0  # from Discord's Undo
+    removed: int = 0  # by tensionbot learned remove
+
+    def line(self) -> str:
+        taken_back = self.undone + self.removed
+        back = f" ({taken_back} undone or removed)" if taken_back else ""
+        return f"{self.taught} taught this week{back}"
+
+
+async def activity(database: Database, now: float | None = None) -> Activity:
+    """The last seven days of the audit trail; nothing on a database from before teaching."""
+    if await database.schema_version() < TEACHING_SCHEMA:
+        return Activity()
+    since = (time.time() if now is None else now) - WEEK_SECONDS
+    counts = await database.teach_counts(since)
+    return Activity(counts.get("taught", 0), counts.get("undone", 0), counts.get("removed", 0))
+
+
+async def audit_trail(database: Database, limit: int) -> Sequence[AuditEntry]:
+    if await database.schema_version() < TEACHING_SCHEMA:
+        return ()
+    return await database.teach_audit(limit)
