@@ -32,6 +32,7 @@ from bot.core.store import Snapshot
 from ..curation.learned import TeachRefused, forget, teach
 from ..curation.stats import Group
 from ..storage import RowsRejectedError, StoreError
+from ..storage.base import Database
 from .checks import is_moderator
 from .embeds import notice
 from .privacy import moderator_tag, without_mentions
@@ -199,12 +200,8 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
 async def choose(interaction: discord.Interaction[Any], label: str, text: str) -> None:
     """Keep the choice, reload everywhere, and turn the prompt into its confirmation."""
     bot: TensionBot = interaction.client
-    if not is_moderator(interaction, bot.settings.moderator_role_ids):
-        await _refuse(interaction, NOT_A_MODERATOR)
-        return
-    database = bot.database
+    database = await _teaching_database(interaction)
     if database is None:
-        await _refuse(interaction, NO_DATABASE)
         return
     await interaction.response.defer()  # the reload takes longer than Discord waits
     knowledge = bot.store.snapshot.knowledge
@@ -273,12 +270,8 @@ class UndoButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot: TensionBot = interaction.client
-        if not is_moderator(interaction, bot.settings.moderator_role_ids):
-            await _refuse(interaction, NOT_A_MODERATOR)
-            return
-        database = bot.database
+        database = await _teaching_database(interaction)
         if database is None:
-            await _refuse(interaction, NO_DATABASE)
             return
         await interaction.response.defer()
         tag = moderator_tag(bot.settings, interaction.user.id)
@@ -369,6 +362,20 @@ async def _refuse(interaction: discord.Interaction[Any], text: str) -> None:
     await interaction.response.send_message(embed=notice(text), ephemeral=True)
 
 
+async def _teaching_database(interaction: discord.Interaction[Any]) -> Database | None:
+    """The database to teach into, once the clicker is known to be a moderator; None (and
+    the clicker told why) otherwise. Buttons are seen by whoever sees the message, so every
+    click is checked here, not only the command that showed them."""
+    bot: TensionBot = interaction.client
+    if not is_moderator(interaction, bot.settings.moderator_role_ids):
+        await _refuse(interaction, NOT_A_MODERATOR)
+        return None
+    if bot.database is None:
+        await _refuse(interaction, NO_DATABASE)
+        return None
+    return bot.database
+
+
 # --- /stats -----------------------------------------------------------------------------
 
 
@@ -400,15 +407,11 @@ class TeachQuestionButton(
         return cls(int(match["question"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot: TensionBot = interaction.client
-        if not is_moderator(interaction, bot.settings.moderator_role_ids):
-            await _refuse(interaction, NOT_A_MODERATOR)
-            return
-        if bot.database is None:
-            await _refuse(interaction, NO_DATABASE)
+        database = await _teaching_database(interaction)
+        if database is None:
             return
         try:
-            text = await bot.database.question_text(self.question_id)
+            text = await database.question_text(self.question_id)
         except StoreError as exc:
             log.warning("could not read question %d: %s", self.question_id, exc)
             text = None
