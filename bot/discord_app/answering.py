@@ -9,6 +9,7 @@ to the earlier one instead of posting it again.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,15 @@ if TYPE_CHECKING:
     from .client import TensionBot
 
 log = logging.getLogger(__name__)
+
+
+def message_text(bot: TensionBot, message: discord.Message) -> str:
+    """What the bot reads of a message: its text without the bot's own mention (which
+    says who is asked, not what)."""
+    text = message.content
+    if bot.user is not None:
+        text = re.sub(rf"<@!?{bot.user.id}>", " ", text)
+    return text.strip()
 
 
 def record_question(

@@ -57,14 +57,6 @@ NO_DATABASE: Final = (
 )
 
 
-def message_text(bot: TensionBot, message: discord.Message) -> str:
-    """What the bot would read of a message: without its own mention."""
-    text = message.content
-    if bot.user is not None:
-        text = re.sub(rf"<@!?{bot.user.id}>", " ", text)
-    return text
-
-
 # --- the prompt -------------------------------------------------------------------------
 
 

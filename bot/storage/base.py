@@ -175,9 +175,6 @@ class Database(abc.ABC):
         )
         return removed
 
-    async def count_questions(self) -> int:
-        return int((await self.fetch("SELECT COUNT(*) FROM questions"))[0][0])
-
     async def answered_counts(self, since: float) -> tuple[int, int]:
         """(answered, unanswered) since ``since``."""
         rows = await self.fetch(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
 
 Engine = Literal["sqlite", "postgresql"]
 
@@ -64,22 +64,35 @@ class DatabaseURL:
 
     @property
     def password(self) -> str | None:
-        """For the log redaction filter: the one secret a URL may hold."""
+        """For the log redaction filter: the one secret a URL may hold, written either as
+        ``user:password@host`` or, as libpq also allows, ``?password=...``."""
         if self.engine != "postgresql":
             return None
-        password = urlsplit(self.dsn).password
-        return unquote(password) if password else None
+        parts = urlsplit(self.dsn)
+        if parts.password:
+            return unquote(parts.password)
+        given = parse_qs(parts.query).get("password")
+        return given[0] if given and given[0] else None
 
     def redacted(self) -> str:
         """The URL with its password replaced: safe for logs and messages."""
         if self.engine == "sqlite":
             return f"sqlite:///{self.path}"
-        parts = urlsplit(self.dsn)
-        if parts.password is None:
+        if self.password is None:
             return self.dsn
-        user = parts.username or ""
-        host = parts.netloc.rpartition("@")[2]
-        return parts._replace(netloc=f"{user}:***@{host}").geturl()
+        parts = urlsplit(self.dsn)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
+        query = urlencode(
+            [
+                (key, "***" if key == "password" else value)
+                for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            ],
+            safe="*/",
+        )
+        # Spelled out: geturl() drops the "//" of an empty host ("postgresql:///db").
+        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
     def scrub(self, text: str) -> str:
         """Remove the password from a message a driver produced."""

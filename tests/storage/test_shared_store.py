@@ -113,6 +113,12 @@ def test_urls_read_as_sqlalchemy_reads_them_and_print_without_the_password() -> 
     assert "s%40cret" not in repr(url)
     assert url.scrub("failed for s@cret") == "failed for ***"
     assert DatabaseURL.parse("postgres://h/db").engine == "postgresql"
+    # libpq also takes the password as a query parameter.
+    query = DatabaseURL.parse("postgresql:///tensionbot?host=/run/pg&password=top%20secret")
+    assert query.password == "top secret"
+    assert str(query) == "postgresql:///tensionbot?host=/run/pg&password=***"
+    assert "secret" not in repr(query)
+    assert query.scrub("auth failed: top secret") == "auth failed: ***"
     for bad in (
         "mysql://u:topsecret@h/db",
         "sqlite://",

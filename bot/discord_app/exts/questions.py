@@ -7,7 +7,6 @@ such as "why?" or "and calibration?" leans on the last answer.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 
@@ -20,7 +19,13 @@ from ...core.matching.answer import Kind
 from ...core.matching.policy import answer_unprompted
 from ...core.matching.text import reads_as_question
 from ...core.rendering.render import list_card
-from ..answering import record_question, reply_quietly, reply_to_message, respond_to_interaction
+from ..answering import (
+    message_text,
+    record_question,
+    reply_quietly,
+    reply_to_message,
+    respond_to_interaction,
+)
 from ..client import TensionBot
 from ..conversations import (
     context_for,
@@ -63,20 +68,13 @@ class Questions(commands.Cog):
             return "channel"
         return None
 
-    def _question_text(self, message: discord.Message) -> str:
-        me = self.bot.user
-        text = message.content
-        if me is not None:
-            text = re.sub(rf"<@!?{me.id}>", " ", text)
-        return text.strip()
-
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         route = self._route(message)
         if route is None:
             return
         started = time.perf_counter()
-        text = self._question_text(message)
+        text = message_text(self.bot, message)
         snapshot = self.bot.store.snapshot
         if not text:
             if route != "channel":  # a bare mention: say what the bot does

@@ -13,9 +13,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from ..answering import message_text
 from ..checks import moderator_only
 from ..client import TensionBot
-from ..teaching import DYNAMIC_ITEMS, MENU_NAME, message_text, open_prompt
+from ..teaching import DYNAMIC_ITEMS, MENU_NAME, open_prompt
 
 
 @moderator_only()
