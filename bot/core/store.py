@@ -67,8 +67,9 @@ class ReloadOutcome:
     after: str
     diff: KnowledgeDiff = field(default_factory=KnowledgeDiff)
     problems: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # the folder's and the taught examples' alike
     seconds: float = 0.0
+    taught_notes: tuple[Problem, ...] = ()  # of those, the ones about taught examples
 
 
 class KnowledgeStore:
@@ -106,7 +107,13 @@ class KnowledgeStore:
             changes = diff(before.knowledge, fresh.knowledge)
             self.snapshot = fresh
             return ReloadOutcome(
-                True, before.version, fresh.version, changes, warnings=result, seconds=took
+                True,
+                before.version,
+                fresh.version,
+                changes,
+                warnings=result,
+                seconds=took,
+                taught_notes=notes,
             )
 
     async def _with_taught(self, knowledge: Knowledge) -> tuple[Knowledge, tuple[Problem, ...]]:

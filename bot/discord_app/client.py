@@ -197,6 +197,17 @@ class TensionBot(commands.Bot):
             goals_changed = isinstance(goals, Goals) and goals.install()
         return outcome, goals_changed
 
+    async def announce_change(self, reason: str) -> str | None:
+        """Ask the other clusters to reload too; how many did, to tell the moderator (None
+        with a single process, where there is no one to tell)."""
+        if self.changes is None:
+            return None
+        try:
+            return (await self.changes.announce(reason)).summary()
+        except StoreError as exc:
+            log.warning("could not tell the other clusters: %s", exc)
+            return "reloaded here only: the other clusters could not be told"
+
     async def _apply_change(self) -> Applied:
         """Another cluster changed the knowledge: reload here too (it registered commands)."""
         outcome, _ = await self.reload_knowledge()

@@ -316,13 +316,9 @@ async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[l
             "see /reload), so this takes effect at the next good reload."
         )
     else:
-        lines += [f"Note: {w}" for w in outcome.warnings if str(w).startswith("taught")][:3]
-        if bot.changes is not None:
-            try:
-                summary = (await bot.changes.announce(reason)).summary()
-            except StoreError as exc:
-                log.warning("could not tell the other clusters: %s", exc)
-                summary = "reloaded here only: the other clusters could not be told"
+        lines += [f"Note: {w}" for w in outcome.taught_notes][:3]
+        summary = await bot.announce_change(reason)
+        if summary is not None:
             lines.append(summary[:1].upper() + summary[1:] + ".")
     return lines, label_of(bot.store.snapshot.matcher.match(text)) if text else NONE
 

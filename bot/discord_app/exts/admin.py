@@ -13,7 +13,6 @@ from ...core.rendering import limits
 from ...core.rendering.formatting import clip
 from ...core.store import ReloadOutcome
 from ...curation.stats import answer_titles, build_report, report_card
-from ...storage import StoreError
 from ..checks import moderator_only
 from ..client import TensionBot
 from ..embeds import notice, to_embed
@@ -72,13 +71,7 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome, goals_changed = await self.bot.reload_knowledge()
         resynced = goals_changed and await self.bot.sync_commands()
-        clusters = None
-        if outcome.ok and self.bot.changes is not None:  # other clusters reload too
-            try:
-                clusters = (await self.bot.changes.announce("reload")).summary()
-            except StoreError as exc:
-                log.warning("could not tell the other clusters: %s", exc)
-                clusters = "reloaded here only: the other clusters could not be told"
+        clusters = await self.bot.announce_change("reload") if outcome.ok else None
         log.info(
             "reload %s",
             "ok" if outcome.ok else "refused",
