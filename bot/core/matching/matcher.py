@@ -45,9 +45,10 @@ class Blend:
     ``veto``: a lexical answer is dropped when the classifier gives ``none`` this much
     (``veto_firm`` when the lexical reading is ``firm``: a figure, an acronym, both goals).
     ``override``: a lexical answer gives way to another the classifier is this sure of,
-    unless the lexical reading is firm: its score reaches ``firm``, or its evidence is
-    strong (an acronym, a figure, both goals named: no example about one goal alone
-    outweighs "interpretability vs capability").
+    ``override_firm`` when the lexical reading is firm: its score reaches ``firm``, or its
+    evidence is strong (an acronym, a figure, both goals named). "What's the catch with
+    unlearning?" names one goal with a cost word, which the lexical reading sends to that
+    goal's one tension; the examples know it asks about the goal.
     ``answer``: without a lexical answer, the classifier answers alone this sure.
     ``part``: a sentence of a long message answers alone only this confidently (lexical).
     ``suggest``: a "did you mean" needs this much probability.
@@ -55,7 +56,9 @@ class Blend:
 
     veto: float = 0.35
     veto_firm: float = 0.6
-    override: float = 0.5
+    override: float = 0.4
+    override_firm: float = 0.8
+    torn: float = 0.5  # to answer when the lexical reading saw several answers, equally
     firm: float = 0.9
     answer: float = 0.2
     margin: float = 0.15  # ... and this far ahead of ``none``
@@ -209,12 +212,12 @@ class Matcher:
             firm = strong or lexical.score >= b.firm
             if best == NONE and p >= (b.veto_firm if firm else b.veto):
                 return self._none(question, (own,), p)
-            if best != NONE and p >= b.override and not firm:
+            if best != NONE and p >= (b.override_firm if firm else b.override):
                 return self._labelled(question, best, p, lexical)
             return lexical
         torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
         ahead = p - probabilities.get(NONE, 0.0) >= b.margin
-        if best != NONE and ahead and p >= (b.override if torn else b.answer):
+        if best != NONE and ahead and p >= (b.torn if torn else b.answer):
             return self._labelled(question, best, p, lexical)
         if lexical.alternatives:
             return lexical
