@@ -212,7 +212,12 @@ def cmd_learned(args: argparse.Namespace) -> int:
     if args.action == "list":
         return learned.list_learned(url, _load(args.knowledge)[0].knowledge)
     if args.action == "remove":
-        return learned.remove_learned(url, args.id, args.wait)
+        return learned.remove_learned(
+            url,
+            args.id,
+            check_seconds=_settings().reload_check_seconds,
+            wait_seconds=args.wait,
+        )
     folder = args.into or args.knowledge or _settings().knowledge_dir
     return learned.export_learned(url, folder)
 

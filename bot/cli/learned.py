@@ -20,9 +20,9 @@ from bot.core.knowledge.taught import answer_title, folder_places
 
 from ..curation.export import ExportError, export
 from ..curation.learned import SHELL, TEACHING_SCHEMA, audit_trail, forget
-from ..storage import Database, DatabaseURL, StoreError, open_database
-from ..storage.changes import wait_for_confirmations
+from ..storage import Database, DatabaseURL, StoreError, open_database, open_written
 from ..storage.rows import AuditEntry, TaughtEntry
+from .reload import announce_and_wait
 
 AUDIT_SHOWN = 50
 TEXT_SHOWN = 80
@@ -42,12 +42,10 @@ def _title(knowledge: Knowledge | None, label: str) -> str:
 
 
 async def _read(url: DatabaseURL) -> tuple[list[TaughtEntry], Sequence[AuditEntry]]:
-    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
-        return [], ()  # the bot never ran here: nothing was taught
-    database = await open_database(url, read_only=True)
+    database = await open_written(url, TEACHING_SCHEMA)
+    if database is None:
+        return [], ()  # the bot never ran here, or never since teaching came: nothing taught
     try:
-        if await database.schema_version() < TEACHING_SCHEMA:
-            return [], ()
         return await database.taught(), await audit_trail(database, AUDIT_SHOWN)
     finally:
         await database.close()
@@ -85,36 +83,46 @@ def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
     return 0
 
 
-async def _remove(url: DatabaseURL, taught_id: int, wait_seconds: float) -> tuple[bool, str]:
+async def _remove(
+    url: DatabaseURL, taught_id: int, check_seconds: float, wait_seconds: float
+) -> tuple[bool, str]:
     database = await open_database(url)
     try:
         entry = await forget(database, taught_id, guild_id=None, moderator=SHELL, action="removed")
         if entry is None:
             return False, f"no taught example #{taught_id}"
         said = f"removed #{entry.id} ({entry.label}): {_quoted(entry.text)}"
-        return True, said + "\n" + await _tell_clusters(database, entry.id, wait_seconds)
+        return True, said + "\n" + await _tell_clusters(
+            database, entry.id, check_seconds, wait_seconds
+        )
     finally:
         await database.close()
 
 
-async def _tell_clusters(database: Database, taught_id: int, wait_seconds: float) -> str:
+async def _tell_clusters(
+    database: Database, taught_id: int, check_seconds: float, wait_seconds: float
+) -> str:
     if not database.shared:
         return (
             "A running bot on this SQLite file serves it until its next reload: /reload in "
             "Discord, or kill -HUP <pid>."
         )
-    generation = await database.announce(f"removed taught #{taught_id} (tensionbot learned)")
-    result = await wait_for_confirmations(
-        database, generation, check_seconds=5.0, confirm_seconds=wait_seconds
+    result = await announce_and_wait(
+        database,
+        f"removed taught #{taught_id} (tensionbot learned)",
+        check_seconds=check_seconds,
+        wait_seconds=wait_seconds,
     )
     if result.total == 0:
         return "No cluster is running; they will read it when they start."
     return result.summary()
 
 
-def remove_learned(url: DatabaseURL, taught_id: int, wait_seconds: float = 5.0) -> int:
+def remove_learned(
+    url: DatabaseURL, taught_id: int, *, check_seconds: float = 5.0, wait_seconds: float = 5.0
+) -> int:
     try:
-        removed, said = asyncio.run(_remove(url, taught_id, wait_seconds))
+        removed, said = asyncio.run(_remove(url, taught_id, check_seconds, wait_seconds))
     except StoreError as exc:
         print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
         return 1

@@ -10,16 +10,28 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from ..storage import DatabaseURL, StoreError, open_database
+from ..storage import Database, DatabaseURL, StoreError, open_database
 from ..storage.changes import Confirmations, wait_for_confirmations
+
+
+async def announce_and_wait(
+    database: Database, reason: str, *, check_seconds: float, wait_seconds: float
+) -> Confirmations:
+    """Ask every cluster to reload, and wait for them to say they did (shell commands)."""
+    generation = await database.announce(reason)
+    return await wait_for_confirmations(
+        database, generation, check_seconds=check_seconds, confirm_seconds=wait_seconds
+    )
 
 
 async def _announce(url: DatabaseURL, check_seconds: float, wait_seconds: float) -> Confirmations:
     database = await open_database(url)
     try:
-        generation = await database.announce("reload (tensionbot reload)")
-        return await wait_for_confirmations(
-            database, generation, check_seconds=check_seconds, confirm_seconds=wait_seconds
+        return await announce_and_wait(
+            database,
+            "reload (tensionbot reload)",
+            check_seconds=check_seconds,
+            wait_seconds=wait_seconds,
         )
     finally:
         await database.close()

@@ -9,7 +9,7 @@ import sys
 from bot.core.knowledge.model import Knowledge
 
 from ..curation.stats import Report, answer_titles, build_report, report_card
-from ..storage import DatabaseURL, StoreError, open_database
+from ..storage import DatabaseURL, StoreError, open_written
 from .terminal import card_text
 
 
@@ -18,12 +18,10 @@ class NothingLogged(Exception):  # noqa: N818 - a state, reported as such, not a
 
 
 async def _read(url: DatabaseURL, days: int) -> Report:
-    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
+    database = await open_written(url)
+    if database is None:
         raise NothingLogged
-    database = await open_database(url, read_only=True)
     try:
-        if await database.schema_version() == 0:
-            raise NothingLogged
         return await build_report(database, days=days)
     finally:
         await database.close()

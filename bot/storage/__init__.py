@@ -31,6 +31,24 @@ async def open_database(url: DatabaseURL, *, read_only: bool = False) -> Databas
     return database
 
 
+async def open_written(url: DatabaseURL, schema: int = 1) -> Database | None:
+    """Open read-only a database the bot has written, at ``schema`` or later; None when
+    there is nothing to read yet (a fresh checkout, or a bot too old to have written it),
+    so that shell commands report "nothing yet" rather than an error."""
+    if url.engine == "sqlite" and url.path is not None and not url.path.is_file():
+        return None
+    database = await open_database(url, read_only=True)
+    try:
+        version = await database.schema_version()
+    except BaseException:
+        await database.close()
+        raise
+    if version < schema:
+        await database.close()
+        return None
+    return database
+
+
 __all__ = [
     "ClusterStatus",
     "Database",
@@ -40,4 +58,5 @@ __all__ = [
     "SchemaTooNewError",
     "StoreError",
     "open_database",
+    "open_written",
 ]

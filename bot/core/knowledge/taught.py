@@ -22,6 +22,7 @@ from typing import Final
 from bot.core.knowledge.model import Knowledge, Taught, example_key
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import EXAMPLE_CHARS
+from bot.core.matching.answer import Kind
 from bot.core.matching.message import read_message
 from bot.core.matching.text import WORD, clean
 
@@ -31,8 +32,9 @@ MAX_TAUGHT_CHARS: Final = EXAMPLE_CHARS
 # enough to teach a tension its everyday phrasings, too few to drown its curated ones.
 MAX_TAUGHT_PER_ANSWER: Final = 50
 
-NONE: Final = "none"
-LIST: Final = "list"
+# The labels of the two answers that are not a tension or a goal.
+NONE: Final = Kind.NONE.value
+LIST: Final = Kind.LIST.value
 
 
 class Unteachable(ValueError):  # noqa: N818 - an answer for the moderator, not a bug

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.knowledge.model import example_key
+from bot.core.knowledge.taught import LIST, NONE
 from bot.core.matching.answer import Kind
-from bot.core.matching.matcher import NONE, Matcher, label_of
+from bot.core.matching.matcher import Matcher, label_of
 from bot.core.matching.message import read_message
-
-LIST = "list"
 
 
 @dataclass(frozen=True, slots=True)

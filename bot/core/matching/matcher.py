@@ -34,7 +34,7 @@ from bot.core.stepwise import finish
 
 log = logging.getLogger(__name__)
 
-NONE = "none"
+NONE = Kind.NONE.value
 MAX_LEARNED_LABELS = 500  # answers the classifier may learn to tell apart
 
 

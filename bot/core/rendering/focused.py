@@ -12,10 +12,9 @@ from enum import StrEnum
 
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Tension
-from bot.core.rendering import limits
 from bot.core.rendering.cards import Card, CardField, Link, fit
-from bot.core.rendering.formatting import bullets, clip, reading_block
-from bot.core.rendering.render import MUTED_COLOUR, TENSION_AUTHOR
+from bot.core.rendering.formatting import bullets, reading_block
+from bot.core.rendering.render import MUTED_COLOUR, TENSION_AUTHOR, tension_link
 
 
 class Section(StrEnum):
@@ -38,17 +37,11 @@ NO_READING = "No further reading is listed for this yet."
 
 def _tension_links(knowledge: Knowledge, tension: Tension) -> tuple[Link, ...]:
     """The tension itself (the whole answer), then the tensions next to it."""
-    return tuple(
-        Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}")
-        for t in (tension, *knowledge.related(tension))
-    )
+    return tuple(tension_link(t) for t in (tension, *knowledge.related(tension)))
 
 
 def _goal_links(knowledge: Knowledge, goal_id: str) -> tuple[Link, ...]:
-    return tuple(
-        Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}")
-        for t in knowledge.tensions_of(goal_id)
-    )
+    return tuple(tension_link(t) for t in knowledge.tensions_of(goal_id))
 
 
 def _part(tension: Tension, section: Section, *, markdown: bool) -> str:

@@ -17,6 +17,11 @@ MUTED_COLOUR = 0x99AAB5
 ELLIPSIS_MORE = "…and"
 
 
+def tension_link(tension: Tension) -> Link:
+    """The button that opens a tension's card, as every card offers them."""
+    return Link(clip(tension.title, limits.BUTTON_LABEL), f"tension:{tension.id}")
+
+
 def tension_card(knowledge: Knowledge, tension: Tension, *, markdown: bool = True) -> Card:
     """The full answer for one tension: summary, the tradeoff with its figures, research."""
     name_a, name_b = knowledge.goal_names(tension)
@@ -31,10 +36,7 @@ def tension_card(knowledge: Knowledge, tension: Tension, *, markdown: bool = Tru
         fields.append(
             CardField("Further reading", reading_block(tension.reading, markdown=markdown))
         )
-    links = tuple(
-        Link(clip(other.title, limits.BUTTON_LABEL), f"tension:{other.id}")
-        for other in knowledge.related(tension)
-    )
+    links = tuple(tension_link(other) for other in knowledge.related(tension))
     return fit(
         Card(
             title=tension.title,
@@ -90,9 +92,7 @@ def goal_card(knowledge: Knowledge, goal_id: str) -> Card:
             footer=footer,
             colour=goal.colour_value,
             author="Research goal",
-            links=tuple(
-                Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}") for t in tensions
-            ),
+            links=tuple(tension_link(t) for t in tensions),
         )
     )
 
@@ -125,7 +125,7 @@ def list_card(knowledge: Knowledge) -> Card:
             colour=NEUTRAL_COLOUR,
             author="Improving one research goal often makes another harder",
             links=tuple(
-                Link(clip(t.title, limits.BUTTON_LABEL), f"tension:{t.id}")
+                tension_link(t)
                 for t in list(knowledge.tensions.values())[: limits.BUTTONS_PER_ROW * 4]
             ),
         )
