@@ -27,11 +27,12 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher, bank
-from bot.core.matching.message import read_message
+from bot.core.text.message import read_message
 from bot.settings import bundled_knowledge_dir
 
 from . import synthetic
@@ -125,26 +126,24 @@ def table(results: dict[tuple[str, str], list[bool]]) -> None:
 def classifier_only(matcher: Matcher, question: str) -> Answer:
     """The learned classifier's most probable label alone."""
     probabilities = matcher.classifier.probabilities(read_message(question).prose)
-    label, p = max(probabilities.items(), key=lambda x: x[1], default=("none", 0.0))
-    kind, _, target = label.partition(":")
-    if kind == "tension":
-        return Answer(question, Kind.TENSION, p, tension=target)
-    if kind == "goal":
-        return Answer(question, Kind.GOAL, p, goal=target)
-    return Answer(question, Kind.LIST if kind == "list" else Kind.NONE, p)
+    label, p = max(probabilities.items(), key=lambda x: x[1], default=(Label.NONE, 0.0))
+    if label.kind is Kind.TENSION:
+        return Answer(question, Kind.TENSION, p, tension=label.target)
+    if label.kind is Kind.GOAL:
+        return Answer(question, Kind.GOAL, p, goal=label.target)
+    return Answer(question, label.kind, p)
 
 
 def nearest_only(index: ExampleIndex, question: str) -> Answer:
     """The label of the nearest examples (mean of the two closest per label) alone."""
     near = index.label_scores(read_message(question).prose)
-    label, similarity = next(ranked(near), ("none", 0.0))
-    kind, _, target = label.partition(":")
-    if label == "none" or similarity < NEAREST_CUTOFF:
+    label, similarity = next(ranked(near), (Label.NONE, 0.0))
+    if label == Label.NONE or similarity < NEAREST_CUTOFF:
         return Answer(question, Kind.NONE, similarity)
-    if kind == "tension":
-        return Answer(question, Kind.TENSION, similarity, tension=target)
-    if kind == "goal":
-        return Answer(question, Kind.GOAL, similarity, goal=target)
+    if label.kind is Kind.TENSION:
+        return Answer(question, Kind.TENSION, similarity, tension=label.target)
+    if label.kind is Kind.GOAL:
+        return Answer(question, Kind.GOAL, similarity, goal=label.target)
     return Answer(question, Kind.LIST, similarity)
 
 

@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core.matching.answer import Answer, Kind
+from bot.core.knowledge.label import Kind
+from bot.core.matching.answer import Answer
 from bot.curation.questionlog import Entry, QuestionLog
 
 

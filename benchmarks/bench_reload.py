@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core.store import KnowledgeStore
+from bot.core.serving.store import KnowledgeStore
 from bot.settings import bundled_knowledge_dir
 
 from .questions import load_sets

@@ -28,27 +28,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.core.knowledge.label import Kind
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge, Taught
-from bot.core.knowledge.taught import Unteachable, merge, teachable_text
+from bot.core.knowledge.teaching import Unteachable, merge, teachable_text
 from bot.core.matching import model_cache
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher
-from bot.core.store import KnowledgeStore
+from bot.core.serving.store import KnowledgeStore
 from bot.curation.learned import TeachRefused, taught_examples, teach
 from bot.discord_app.privacy import without_mentions
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database
 
 from .questions import Labelled, load_sets
-
-
-def label(item: Labelled) -> str:
-    if item.kind is Kind.TENSION:
-        return f"tension:{item.target}"
-    if item.kind is Kind.GOAL:
-        return f"goal:{item.target}"
-    return item.kind.value
 
 
 def accuracy(read: Callable[[str], Answer], items: list[Labelled]) -> tuple[int, int]:
@@ -75,7 +68,7 @@ async def teach_misses(
                 await teach(
                     database,
                     knowledge,
-                    label=label(item),
+                    label=item.label,
                     text=text,
                     guild_id=1,
                     moderator="benchmark",
@@ -153,7 +146,7 @@ async def through_discord(taught: list[Labelled], knowledge: Knowledge, cache: s
             assert prompt.original is not None
             start = time.perf_counter()
             pick = await fake.choose(
-                moderator, prompt.original, "tb:teach:pick", [label(item)], wait=False
+                moderator, prompt.original, "tb:teach:pick", [str(item.label)], wait=False
             )
             while True:
                 shown = await fake.slash(asker, "ask", {"question": item.question}, dm=True)
@@ -236,7 +229,7 @@ def main() -> None:
         for item, old, new in changed:
             verdict = "fixed" if item.judge(new) else "broken"
             print(
-                f"    {verdict}: {item.question[:70]!r} wanted {label(item)}, "
+                f"    {verdict}: {item.question[:70]!r} wanted {item.label}, "
                 f"{old.kind.value}:{old.tension or old.goal or ''} -> "
                 f"{new.kind.value}:{new.tension or new.goal or ''}"
             )

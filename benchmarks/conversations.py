@@ -18,10 +18,9 @@ import yaml
 from bot.core.conversation.context import Context
 from bot.core.conversation.resolve import Conversation, respond
 from bot.core.conversation.turn import Turn
+from bot.core.knowledge.label import Kind, Section
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Kind
 from bot.core.matching.matcher import Matcher
-from bot.core.rendering.focused import Section
 
 CONVERSATIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
 

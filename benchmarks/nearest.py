@@ -23,6 +23,7 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from bot.core.knowledge.label import Label
 from bot.core.matching.features import Concepts, features, no_concepts
 
 # n-grams in more than this share of the examples say nothing about the label but cost a
@@ -34,7 +35,7 @@ STEP: Final = 64  # examples built between two pauses of a cooperative build (a 
 
 @dataclass(frozen=True, slots=True)
 class Neighbour:
-    label: str
+    label: Label
     similarity: float
     example: int  # position in the bank, for explaining a decision
 
@@ -44,7 +45,7 @@ class ExampleIndex:
 
     def __init__(
         self,
-        labels: list[str],
+        labels: list[Label],
         texts: list[str],
         idf: dict[str, float],
         postings: dict[str, list[tuple[int, float]]],
@@ -58,7 +59,7 @@ class ExampleIndex:
 
     @classmethod
     def build(
-        cls, examples: Iterable[tuple[str, str]], concepts: Concepts = no_concepts
+        cls, examples: Iterable[tuple[Label, str]], concepts: Concepts = no_concepts
     ) -> ExampleIndex:
         steps = cls.steps(examples, concepts)
         while True:
@@ -71,7 +72,7 @@ class ExampleIndex:
     @classmethod
     def steps(
         cls,
-        examples: Iterable[tuple[str, str]],
+        examples: Iterable[tuple[Label, str]],
         concepts: Concepts = no_concepts,
         per_step: int = STEP,
     ) -> Generator[None, None, ExampleIndex]:
@@ -80,7 +81,7 @@ class ExampleIndex:
         A reload drives this from the event loop, answering questions between steps: a
         build in a thread would starve the loop of the GIL for the whole build instead.
         """
-        labels: list[str] = []
+        labels: list[Label] = []
         texts: list[str] = []
         raw: list[dict[str, float]] = []
         df: dict[str, int] = defaultdict(int)
@@ -129,7 +130,7 @@ class ExampleIndex:
         best = heapq.nlargest(k, scores.items(), key=lambda item: item[1])
         return [Neighbour(self.labels[doc], score, doc) for doc, score in best]
 
-    def label_scores(self, text: str) -> dict[str, float]:
+    def label_scores(self, text: str) -> dict[Label, float]:
         """Each label near the text, scored by its nearest examples' mean similarity."""
         return scores_of(self.neighbours(text))
 
@@ -139,13 +140,13 @@ def _sublinear(count: float) -> float:
     return 1.0 + math.log(count) if count > 1.0 else count
 
 
-def scores_of(neighbours: Iterable[Neighbour]) -> dict[str, float]:
-    kept: dict[str, list[float]] = defaultdict(list)
+def scores_of(neighbours: Iterable[Neighbour]) -> dict[Label, float]:
+    kept: dict[Label, list[float]] = defaultdict(list)
     for n in neighbours:
         if len(kept[n.label]) < NEIGHBOURS:
             kept[n.label].append(n.similarity)
     return {label: sum(sims) / NEIGHBOURS for label, sims in kept.items()}
 
 
-def ranked(scores: dict[str, float]) -> Iterator[tuple[str, float]]:
-    return iter(sorted(scores.items(), key=lambda item: (-item[1], item[0])))
+def ranked(scores: dict[Label, float]) -> Iterator[tuple[Label, float]]:
+    return iter(sorted(scores.items(), key=lambda item: (-item[1], str(item[0]))))

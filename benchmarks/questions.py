@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.matching.answer import Answer, Kind
+from bot.core.knowledge.label import Kind, Label
+from bot.core.matching.answer import Answer
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 QUESTIONS = DATA / "questions"  # short, keyword-rich questions (issue 3)
@@ -21,6 +22,10 @@ class Labelled:
     target: str | None  # tension id for tension, goal id for goal
     source: str  # which set (for the realistic ones, dev or test)
     near_miss: bool = False  # a ``none`` that looks close: chatter naming a goal, another sense
+
+    @property
+    def label(self) -> Label:
+        return Label(self.kind, self.target or "")
 
     def judge(self, answer: Answer) -> bool:
         if answer.kind != self.kind:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.core.knowledge.label import Label
 
 Write = Callable[[str, str], Path]
 
@@ -404,7 +405,10 @@ def test_learned_lists_removes_and_exports(
         database = await open_database(DatabaseURL.sqlite(db))
         knowledge = load_or_raise(knowledge_copy)
         try:
-            for label, text in (("tension:capability-vs-efficiency", missed), ("list", "menu?")):
+            for label, text in (
+                (Label.tension("capability-vs-efficiency"), missed),
+                (Label.LIST, "menu?"),
+            ):
                 await teach(
                     database, knowledge, label=label, text=text, guild_id=7, moderator="a1b2c3"
                 )

@@ -136,7 +136,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from ..curation.tensionmap import FORMATS, encode, render
+    from ..core.rendering.tension_map import FORMATS, encode, render
 
     out: Path = args.out
     image_format = FORMATS.get(out.suffix.lower())

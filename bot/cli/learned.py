@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.knowledge.model import Knowledge, Taught, example_key
-from bot.core.knowledge.taught import answer_title, folder_places
+from bot.core.knowledge.label import title_of
+from bot.core.knowledge.model import Knowledge, example_key
+from bot.core.knowledge.teaching import folder_places
 
 from ..curation.export import ExportError, export
-from ..curation.learned import SHELL, TEACHING_SCHEMA, audit_trail, forget
+from ..curation.learned import SHELL, TEACHING_SCHEMA, as_taught, audit_trail, forget
 from ..storage import Database, DatabaseURL, StoreError, open_database, open_written
 from ..storage.rows import AuditEntry, TaughtEntry
 from .reload import announce_and_wait
@@ -35,10 +36,6 @@ def _when(ts: float) -> str:
 def _quoted(text: str) -> str:
     short = text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
     return f'"{short}"'
-
-
-def _title(knowledge: Knowledge | None, label: str) -> str:
-    return answer_title(knowledge, label) if knowledge is not None else label
 
 
 async def _read(url: DatabaseURL) -> tuple[list[TaughtEntry], Sequence[AuditEntry]]:
@@ -62,13 +59,13 @@ def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
     for entry in taught:
         where = places.get(example_key(entry.text))
         note = ""
-        if where == entry.label:
+        if where is not None and str(where) == entry.label:
             note = "  [in the knowledge files too]"
         elif where is not None:
-            note = f"  [conflict: the files give it to {_title(knowledge, where)}]"
+            note = f"  [conflict: the files give it to {title_of(knowledge, str(where))}]"
         guild = f"guild {entry.guild_id}" if entry.guild_id is not None else "no guild"
         print(
-            f"  #{entry.id:<5} {_when(entry.ts)}  {_title(knowledge, entry.label)}\n"
+            f"  #{entry.id:<5} {_when(entry.ts)}  {title_of(knowledge, entry.label)}\n"
             f"         {_quoted(entry.text)}  ({guild}, by {entry.moderator}){note}"
         )
     print(f"\nAudit trail (latest {min(len(audit), AUDIT_SHOWN)}, newest first):")
@@ -78,7 +75,8 @@ def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
         guild = f"guild {item.guild_id}" if item.guild_id is not None else "shell"
         print(
             f"  {_when(item.ts)}  {item.action:<7} #{item.taught_id:<5} "
-            f"{_title(knowledge, item.label)}  {_quoted(item.text)}  ({guild}, by {item.moderator})"
+            f"{title_of(knowledge, item.label)}  {_quoted(item.text)}  "
+            f"({guild}, by {item.moderator})"
         )
     return 0
 
@@ -140,7 +138,7 @@ def export_learned(url: DatabaseURL, folder: Path) -> int:
         print("nothing taught yet; nothing to export")
         return 0
     try:
-        done = export(folder, [Taught(e.id, e.label, e.text) for e in entries])
+        done = export(folder, [t for e in entries if (t := as_taught(e)) is not None])
     except ExportError as exc:
         print(f"tensionbot: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ import sys
 
 from bot.core.knowledge.model import Knowledge
 
-from ..curation.stats import Report, answer_titles, build_report, report_card
+from ..curation.stats import Report, build_report, report_card
 from ..storage import DatabaseURL, StoreError, open_written
 from .terminal import card_text
 
@@ -42,6 +42,5 @@ def print_stats(url: DatabaseURL, days: int, *, as_json: bool, knowledge: Knowle
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
-    titles = answer_titles(knowledge) if knowledge is not None else {}
-    print(card_text(report_card(report, titles)))
+    print(card_text(report_card(report, knowledge)))
     return 0

@@ -33,6 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.loader import (
     GOALS_FILE,
     NOT_ANSWERED_FILE,
@@ -41,7 +42,7 @@ from bot.core.knowledge.loader import (
     load_knowledge,
 )
 from bot.core.knowledge.model import Knowledge, Taught, example_key
-from bot.core.knowledge.taught import folder_places, known_answer
+from bot.core.knowledge.teaching import folder_places
 
 # (mapping, sequence, offset): the layouts a knowledge file is tried with, the bundled
 # files' first ("key:\n  - item"), then the other common ones.
@@ -98,7 +99,7 @@ def export(folder: Path, taught: Iterable[Taught]) -> Exported:
     wanted: list[tuple[Taught, Path]] = []
     for example in sorted(taught, key=lambda t: t.id):
         key = example_key(example.text)
-        if not known_answer(knowledge, example.label):
+        if not example.label.known_in(knowledge):
             result.skipped.append(f"#{example.id}: '{example.label}' is not in the knowledge")
             continue
         if key in places:
@@ -109,16 +110,16 @@ def export(folder: Path, taught: Iterable[Taught]) -> Exported:
                     f"#{example.id}: the files give the same text to {places[key]}"
                 )
             continue
-        kind, _, target = example.label.partition(":")
-        if kind == "tension":
+        kind, target = example.label.kind, example.label.target
+        if kind is Kind.TENSION:
             path = tension_files.get(target)
             if path is None:
                 result.skipped.append(f"#{example.id}: no file in {TENSIONS_DIR}/ has id {target}")
                 continue
-        elif kind == "goal":
+        elif kind is Kind.GOAL:
             path = folder / GOALS_FILE
         else:
-            path = folder / (OVERVIEW_FILE if example.label == "list" else NOT_ANSWERED_FILE)
+            path = folder / (OVERVIEW_FILE if kind is Kind.LIST else NOT_ANSWERED_FILE)
         places[key] = example.label
         wanted.append((example, path))
 
@@ -198,13 +199,12 @@ def _tension_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _examples_of(doc: Any, label: str) -> tuple[CommentedSeq, str | None]:
+def _examples_of(doc: Any, label: Label) -> tuple[CommentedSeq, str | None]:
     """The ``examples:`` list the label's examples go into, created at the end if absent
     (then with the lines that followed the mapping's old last line, to go after it)."""
     owner: CommentedMap = doc
-    kind, _, target = label.partition(":")
-    if kind == "goal":
-        owner = next(g for g in doc["goals"] if str(g.get("id", "")).strip() == target)
+    if label.kind is Kind.GOAL:
+        owner = next(g for g in doc["goals"] if str(g.get("id", "")).strip() == label.target)
     examples = owner.get("examples")
     if isinstance(examples, CommentedSeq):
         return examples, None

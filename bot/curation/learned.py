@@ -14,20 +14,19 @@ line; no user id is stored.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from bot.core.knowledge.label import BadLabelError, Label, title_of
 from bot.core.knowledge.model import Knowledge, Taught, example_key
-from bot.core.knowledge.taught import (
-    MAX_TAUGHT_PER_ANSWER,
-    answer_title,
-    folder_places,
-    known_answer,
-)
+from bot.core.knowledge.teaching import MAX_TAUGHT_PER_ANSWER, folder_places
 from bot.storage import Database
 from bot.storage.rows import AuditEntry, TaughtEntry
+
+log = logging.getLogger(__name__)
 
 # Per moderator: enough for an evening with /stats, too few to rewrite the bot by mistake.
 TEACH_PER_HOUR: Final = 30
@@ -45,7 +44,7 @@ async def teach(
     database: Database,
     knowledge: Knowledge,
     *,
-    label: str,
+    label: Label,
     text: str,
     guild_id: int | None,
     moderator: str,
@@ -53,16 +52,16 @@ async def teach(
 ) -> TaughtEntry:
     """Keep ``text`` (already cleaned) as an example of ``label``, or say why not."""
     now = time.time() if now is None else now
-    if not known_answer(knowledge, label):
+    if not label.known_in(knowledge):
         raise TeachRefused(f"'{label}' is no longer in the knowledge (it was reloaded)")
     key = example_key(text)
-    title = answer_title(knowledge, label)
+    title = label.title(knowledge)
     elsewhere = folder_places(knowledge).get(key)
     if elsewhere == label:
         raise TeachRefused(f"that is already an example of {title} in the knowledge files")
     if elsewhere is not None:
         raise TeachRefused(
-            f"the knowledge files already give that text to {answer_title(knowledge, elsewhere)}"
+            f"the knowledge files already give that text to {elsewhere.title(knowledge)}"
             "; an example teaches one answer, so change it there"
         )
     _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
@@ -73,14 +72,14 @@ async def teach(
             f"you taught {len(recent)} examples in the last hour, the most one moderator may; "
             f"you can teach again in {minutes} min"
         )
-    if await database.taught_count(label) >= MAX_TAUGHT_PER_ANSWER:
+    if await database.taught_count(str(label)) >= MAX_TAUGHT_PER_ANSWER:
         raise TeachRefused(
             f"{title} already has {MAX_TAUGHT_PER_ANSWER} taught examples, the most one answer "
             "may have; a curator can review them into the knowledge files "
             "(tensionbot learned export) and remove them to make room"
         )
     entry = await database.add_taught(
-        ts=now, guild_id=guild_id, label=label, text=text, key=key, moderator=moderator
+        ts=now, guild_id=guild_id, label=str(label), text=text, key=key, moderator=moderator
     )
     if entry is None:  # taught by someone else a moment ago
         _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
@@ -88,11 +87,11 @@ async def teach(
     return entry
 
 
-def _refuse_if_taught(existing: TaughtEntry | None, knowledge: Knowledge, label: str) -> None:
+def _refuse_if_taught(existing: TaughtEntry | None, knowledge: Knowledge, label: Label) -> None:
     if existing is None:
         return
-    title = answer_title(knowledge, existing.label)
-    if existing.label == label:
+    title = title_of(knowledge, existing.label)
+    if existing.label == str(label):
         raise TeachRefused(f"that is already taught as {title} (#{existing.id})")
     raise TeachRefused(
         f"that text is already taught as {title} (#{existing.id}); an example teaches one "
@@ -119,9 +118,18 @@ async def forget(
     )
 
 
+def as_taught(entry: TaughtEntry) -> Taught | None:
+    """A stored taught example as the knowledge merges it; None for a damaged label."""
+    try:
+        return Taught(entry.id, Label.parse(entry.label), entry.text)
+    except BadLabelError as exc:
+        log.warning("taught example #%d ignored: %s", entry.id, exc)
+        return None
+
+
 async def taught_examples(database: Database) -> list[Taught]:
     """What the knowledge store merges at every load."""
-    return [Taught(e.id, e.label, e.text) for e in await database.taught()]
+    return [t for e in await database.taught() if (t := as_taught(e)) is not None]
 
 
 @dataclass(frozen=True)

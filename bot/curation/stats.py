@@ -13,11 +13,12 @@ from typing import Any, Final
 
 from rapidfuzz import fuzz, process
 
+from bot.core import limits
+from bot.core.formatting import clip
+from bot.core.knowledge.label import title_of
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.text import clean
-from bot.core.rendering import limits
 from bot.core.rendering.cards import Card, CardField, fit
-from bot.core.rendering.formatting import clip
+from bot.core.text.words import clean
 from bot.storage import Database
 
 from .learned import Activity, activity
@@ -41,7 +42,7 @@ class Report:
     answered: dict[int, int]  # window in days -> count
     unanswered: dict[int, int]
     top_unanswered: tuple[Group, ...]
-    per_answer: dict[str, int]  # "tension:<id>" / "goal:<id>" / "list" -> answers
+    per_answer: dict[str, int]  # answers per label, as the log stores it
     helpful: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (helpful, votes)
     teaching: Activity = field(default_factory=Activity)  # the last 7 days
 
@@ -125,19 +126,11 @@ async def build_report(database: Database, days: int = 30, now: float | None = N
     return Report(days, answered, unanswered, tuple(groups[:TOP]), per_answer, helpful, teaching)
 
 
-def answer_titles(knowledge: Knowledge) -> dict[str, str]:
-    """Readable names for the report's answer keys ("tension:<id>" -> its title)."""
-    titles = {f"tension:{t.id}": t.title for t in knowledge.tensions.values()}
-    titles.update({f"goal:{g.id}": f"{g.name} (overview)" for g in knowledge.goals.values()})
-    titles["list"] = "the list of tensions"
-    return titles
-
-
-def report_card(report: Report, titles: dict[str, str]) -> Card:
-    """The report as a card; ``titles`` names answer keys ("tension:x" -> its title)."""
+def report_card(report: Report, knowledge: Knowledge | None) -> Card:
+    """The report as a card, answers named by their titles in ``knowledge`` (if given)."""
 
     def name(key: str) -> str:
-        return titles.get(key, key)
+        return title_of(knowledge, key)
 
     def window(days: int) -> str:
         a, u = report.answered.get(days, 0), report.unanswered.get(days, 0)

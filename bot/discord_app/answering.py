@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.core.matching.answer import Answer, Kind
+from bot.core.knowledge.label import Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.policy import answer_key
 from bot.core.rendering.cards import Card
 from bot.core.rendering.render import answer_card

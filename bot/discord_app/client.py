@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from discord.ext import commands
 
 from bot.core.conversation.memory import ConversationMemory
 from bot.core.knowledge.model import Taught
-from bot.core.store import KnowledgeStore, ReloadOutcome
+from bot.core.serving.store import KnowledgeStore, ReloadOutcome
 from bot.core.throttle import RepeatGuard, UserCooldown
 
 from ..curation.learned import taught_examples
@@ -45,6 +46,17 @@ EXTENSIONS = (
     "bot.discord_app.exts.teach",
     "bot.discord_app.exts.meta",
 )
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """What one reload did: told to the extensions, then to whoever asked for it."""
+
+    outcome: ReloadOutcome
+    reason: str
+    register: bool  # this process registers changed commands with Discord
+    notes: tuple[str, ...] = ()  # what the extensions did about it, for the confirmation
+    clusters: str | None = None  # "reloaded in 2 of 2 clusters", when there are others
 
 
 class TensionTree(app_commands.CommandTree["TensionBot"]):
@@ -174,7 +186,7 @@ class TensionBot(commands.Bot):
             log.warning("taught examples unavailable (%s); answering from the folder", exc)
             return
         if waiting:
-            outcome, _ = await self.reload_knowledge()
+            outcome = (await self.reload_here("taught examples at start-up")).outcome
             log.info(
                 "taught examples merged: %d",
                 len(self.store.snapshot.knowledge.taught),
@@ -183,34 +195,45 @@ class TensionBot(commands.Bot):
             for warning in outcome.warnings:
                 log.warning("knowledge: %s", warning)
 
-    async def reload_knowledge(self) -> tuple[ReloadOutcome, bool]:
-        """Reload from disk, with the taught examples; True when the set of goal commands
-        changed (sync to show it). The one place the bot loads its knowledge."""
+    async def reload_here(self, reason: str, *, register: bool = False) -> Reloaded:
+        """Reload this process's knowledge (the folder, with the taught examples), then let
+        the extensions catch up (``knowledge_reloaded``); ``register``: whether this process
+        registers changed commands with Discord. The one place the bot loads its knowledge."""
         outcome = await self.store.reload()
-        if outcome.ok:
-            self.collector.refreeze()  # the old knowledge goes, the new one is frozen
-        goals_changed = False
-        if outcome.ok and outcome.diff.goal_set_changed:
-            from .exts.goals import Goals
+        reloaded = Reloaded(outcome, reason, register)
+        if not outcome.ok:
+            return reloaded
+        self.collector.refreeze()  # the old knowledge goes, the new one is frozen
+        notes = await self._tell_extensions("knowledge_reloaded", reloaded)
+        return replace(reloaded, notes=notes)
 
-            goals = self.get_cog("Goals")
-            goals_changed = isinstance(goals, Goals) and goals.install()
-        return outcome, goals_changed
-
-    async def announce_change(self, reason: str) -> str | None:
-        """Ask the other clusters to reload too; how many did, to tell the moderator (None
-        with a single process, where there is no one to tell)."""
-        if self.changes is None:
-            return None
+    async def reload_everywhere(self, reason: str) -> Reloaded:
+        """Reload here and ask every other cluster to do the same: what a moderator's change
+        (``/reload``, a teach, an undo) needs."""
+        here = await self.reload_here(reason, register=True)
+        if not here.outcome.ok or self.changes is None:
+            return here
         try:
-            return (await self.changes.announce(reason)).summary()
+            clusters = (await self.changes.announce(reason)).summary()
         except StoreError as exc:
             log.warning("could not tell the other clusters: %s", exc)
-            return "reloaded here only: the other clusters could not be told"
+            clusters = "reloaded here only: the other clusters could not be told"
+        return replace(here, clusters=clusters)
+
+    async def _tell_extensions(self, event: str, reloaded: Reloaded) -> tuple[str, ...]:
+        """Run every extension's ``on_<event>`` listener and wait for them all.
+
+        ``dispatch`` would schedule them and return at once; a moderator's confirmation must
+        say what they did (for instance, that the goal commands were registered again).
+        """
+        listeners = self.extra_events.get(f"on_{event}", [])
+        results = await asyncio.gather(*(listener(reloaded) for listener in listeners))
+        return tuple(note for note in results if isinstance(note, str))
 
     async def _apply_change(self) -> Applied:
         """Another cluster changed the knowledge: reload here too (it registered commands)."""
-        outcome, _ = await self.reload_knowledge()
+        reloaded = await self.reload_here("announced by another cluster")
+        outcome = reloaded.outcome
         log.info(
             "reload %s (announced by another cluster)",
             "ok" if outcome.ok else "refused",

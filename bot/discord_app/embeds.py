@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.rendering import limits
+from bot.core import limits
 from bot.core.rendering.cards import Card
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from bot.core.store import KnowledgeStore
+from bot.core.serving.store import KnowledgeStore
 
 from ..settings import Settings
 from .client import TensionBot, make_bot
@@ -123,9 +123,7 @@ async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> in
 
 async def reload_on_signal(bot: TensionBot) -> None:
     """SIGHUP: this process re-reads its knowledge folder; nothing is announced."""
-    outcome, goals_changed = await bot.reload_knowledge()
-    if goals_changed and bot.is_ready() and bot.settings.sync_commands:
-        await bot.sync_commands()
+    outcome = (await bot.reload_here("SIGHUP", register=bot.settings.sync_commands)).outcome
     log.info(
         "reload %s (SIGHUP)",
         "ok" if outcome.ok else "refused",

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
+from bot.core import limits
+from bot.core.formatting import clip
+from bot.core.knowledge.label import BadLabelError, Kind, Label
 from bot.core.knowledge.model import Knowledge
-from bot.core.knowledge.taught import NONE, Unteachable, answer_title, teachable_text
+from bot.core.knowledge.teaching import Unteachable, teachable_text
 from bot.core.matching.guesses import ranked_answers
-from bot.core.matching.matcher import label_of
-from bot.core.rendering import limits
-from bot.core.rendering.formatting import clip
-from bot.core.store import Snapshot
+from bot.core.serving.store import Snapshot
 
 from ..curation.learned import TeachRefused, forget, teach
 from ..curation.stats import Group
@@ -60,24 +60,23 @@ NO_DATABASE: Final = (
 # --- the prompt -------------------------------------------------------------------------
 
 
-def _option_label(knowledge: Knowledge, label: str) -> str:
-    if label == NONE:
+def _option_label(knowledge: Knowledge, label: Label) -> str:
+    if label == Label.NONE:
         return "Not something to answer"
-    title = answer_title(knowledge, label)
+    title = label.title(knowledge)
     return clip(title[:1].upper() + title[1:], limits.CHOICE_NAME)
 
 
-def _option_description(knowledge: Knowledge, label: str, score: float, best: bool) -> str:
-    kind, _, target = label.partition(":")
+def _option_description(knowledge: Knowledge, label: Label, score: float, best: bool) -> str:
     parts = []
     if best and score >= GUESS_SHOWN:
         parts.append(f"my best guess ({score:.0%})")
     elif score >= GUESS_SHOWN:
         parts.append(f"a guess ({score:.0%})")
-    if kind == "tension" and target in knowledge.tensions:
-        a, b = knowledge.goal_names(knowledge.tensions[target])
+    if label.kind is Kind.TENSION and label.known_in(knowledge):
+        a, b = knowledge.goal_names(knowledge.tensions[label.target])
         parts.append(f"the tradeoff between {a} and {b}")
-    elif label == NONE:
+    elif label == Label.NONE:
         parts.append("the bot stays silent on messages like this")
     return clip(" · ".join(parts), OPTION_DESCRIPTION)
 
@@ -85,21 +84,21 @@ def _option_description(knowledge: Knowledge, label: str, score: float, best: bo
 def choice_options(snapshot: Snapshot, text: str) -> list[discord.SelectOption]:
     """Every answer that fits in one select menu, best guesses first, silence last."""
     knowledge = snapshot.knowledge
-    guesses = [g for g in ranked_answers(snapshot.matcher, text) if g.label != NONE]
+    guesses = [g for g in ranked_answers(snapshot.matcher, text) if g.label != Label.NONE]
     shown = guesses[: SELECT_OPTIONS - 1]
     options = [
         discord.SelectOption(
             label=_option_label(knowledge, g.label),
-            value=g.label,
+            value=str(g.label),
             description=_option_description(knowledge, g.label, g.score, i == 0) or None,
         )
         for i, g in enumerate(shown)
     ]
     options.append(
         discord.SelectOption(
-            label=_option_label(knowledge, NONE),
-            value=NONE,
-            description=_option_description(knowledge, NONE, 0.0, False),
+            label=_option_label(knowledge, Label.NONE),
+            value=str(Label.NONE),
+            description=_option_description(knowledge, Label.NONE, 0.0, False),
         )
     )
     return options
@@ -143,10 +142,14 @@ class PickAnswer(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_I
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         text = _prompt_text(interaction.message)
         values = self.item.values
-        if text is None or not values:
+        try:
+            label = Label.parse(values[0]) if values else None
+        except BadLabelError:
+            label = None
+        if text is None or label is None:
             await _refuse(interaction, "That prompt is damaged; open a new one.")
             return
-        await choose(interaction, values[0], text)
+        await choose(interaction, label, text)
 
 
 def _prompt_text(message: discord.Message | None) -> str | None:
@@ -171,7 +174,7 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
         return
     snapshot = bot.store.snapshot
     now = snapshot.matcher.match(text)
-    current = answer_title(snapshot.knowledge, label_of(now))
+    current = now.label.title(snapshot.knowledge)
     embed = discord.Embed(
         title="Teach tensionbot",
         description=(
@@ -189,7 +192,7 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
 # --- choosing, undoing ------------------------------------------------------------------
 
 
-async def choose(interaction: discord.Interaction[Any], label: str, text: str) -> None:
+async def choose(interaction: discord.Interaction[Any], label: Label, text: str) -> None:
     """Keep the choice, reload everywhere, and turn the prompt into its confirmation."""
     bot: TensionBot = interaction.client
     database = await _teaching_database(interaction)
@@ -222,11 +225,11 @@ async def choose(interaction: discord.Interaction[Any], label: str, text: str) -
     )
     lines, answer = await _reload_everywhere(bot, f"taught #{entry.id}", text)
     if answer == label:
-        head = f"Next time: **{answer_title(bot.store.snapshot.knowledge, answer)}**."
+        head = f"Next time: **{answer.title(bot.store.snapshot.knowledge)}**."
     else:
         head = (
             f"Kept as #{entry.id}, but not in effect: the bot still answers "
-            f"**{answer_title(bot.store.snapshot.knowledge, answer)}**."
+            f"**{answer.title(bot.store.snapshot.knowledge)}**."
         )
     card = _card(f"Taught #{entry.id}", "\n".join([head, *lines]), text)
     card.set_footer(text=f"From the shell: tensionbot learned remove {entry.id}")
@@ -296,7 +299,7 @@ class UndoButton(
             },
         )
         lines, answer = await _reload_everywhere(bot, f"undone #{entry.id}", entry.text)
-        title = answer_title(bot.store.snapshot.knowledge, answer)
+        title = answer.title(bot.store.snapshot.knowledge)
         await _finish(
             interaction,
             _card(
@@ -305,10 +308,11 @@ class UndoButton(
         )
 
 
-async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[list[str], str]:
+async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[list[str], Label]:
     """Reload here, tell the other clusters; what to say, and what ``text`` now gets."""
     lines: list[str] = []
-    outcome, _ = await bot.reload_knowledge()
+    reloaded = await bot.reload_everywhere(reason)
+    outcome = reloaded.outcome
     if not outcome.ok:
         count = len(outcome.problems)
         lines.append(
@@ -317,10 +321,9 @@ async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[l
         )
     else:
         lines += [f"Note: {w}" for w in outcome.taught_notes][:3]
-        summary = await bot.announce_change(reason)
-        if summary is not None:
-            lines.append(summary[:1].upper() + summary[1:] + ".")
-    return lines, label_of(bot.store.snapshot.matcher.match(text)) if text else NONE
+        if reloaded.clusters is not None:
+            lines.append(reloaded.clusters[:1].upper() + reloaded.clusters[1:] + ".")
+    return lines, bot.store.snapshot.matcher.match(text).label if text else Label.NONE
 
 
 def _card(title: str, description: str, text: str | None, error: bool = False) -> discord.Embed:

@@ -20,7 +20,8 @@ from typing import Any
 
 import discord
 
-from bot.core.rendering import limits
+from bot.core import limits
+from bot.core.knowledge.label import Label
 from bot.core.rendering.cards import Link
 from bot.core.rendering.render import target_card
 
@@ -42,13 +43,13 @@ class LinkButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"tb:link:(?P<target>{_TARGET})"
 ):
     def __init__(
-        self, target: str, label: str = "…", *, row: int | None = None, disabled: bool = False
+        self, target: Label, label: str = "…", *, row: int | None = None, disabled: bool = False
     ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label[: limits.BUTTON_LABEL],
                 style=discord.ButtonStyle.secondary,
-                custom_id=(LINK_PREFIX + target)[: limits.CUSTOM_ID],
+                custom_id=(LINK_PREFIX + str(target))[: limits.CUSTOM_ID],
                 row=row,
                 disabled=disabled,
             )
@@ -64,7 +65,7 @@ class LinkButton(
         /,
     ) -> LinkButton:
         label = getattr(item, "label", None) or "…"
-        return cls(match["target"], label)
+        return cls(Label.parse(match["target"]), label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         bot = interaction.client

@@ -10,15 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.conversations import CONVERSATIONS, BadConversationsError, load, play_given_labels
+from bot.core import limits
 from bot.core.conversation.context import Context
 from bot.core.conversation.cues import read_cue
 from bot.core.conversation.memory import ConversationMemory
 from bot.core.conversation.resolve import Conversation, respond
+from bot.core.knowledge.label import Kind, Label, Section
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Kind
 from bot.core.matching.matcher import Matcher
-from bot.core.rendering import limits
-from bot.core.rendering.focused import Section
 
 SAE = "does running an SAE slow inference down?"
 IE = "interpretability-vs-efficiency"
@@ -127,10 +126,10 @@ def test_a_follow_up_that_fits_nothing_offers_the_last_answer(
     chat.ask(SAE)
     turn = chat.ask("does that work for llama too?")
     assert turn.answer.kind is Kind.NONE
-    assert turn.unclear == f"tension:{IE}"
+    assert turn.unclear == Label.tension(IE)
     card = turn.card(knowledge)
     assert "Interpretability vs Efficiency" in card.description
-    assert next(link.target for link in card.links) == f"tension:{IE}"
+    assert next(link.target for link in card.links) == Label.tension(IE)
     # The conversation goes on from the same answer.
     assert chat.ask("numbers?").answer.tension == IE
 

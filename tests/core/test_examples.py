@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.loader import load_knowledge, load_or_raise
-from bot.core.matching.answer import Kind
 from bot.core.matching.classifier import LinearClassifier
 from bot.core.matching.features import features
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.message import read_message
-from bot.core.store import KnowledgeStore
+from bot.core.serving.store import KnowledgeStore
+from bot.core.text.message import read_message
 
 Write = Callable[[str, str], Path]
 
@@ -35,18 +35,18 @@ def bare(knowledge_copy: Path) -> Path:
 
 
 BANK = [
-    ("tension:a", "does peeking inside the network make serving pricier"),
-    ("tension:a", "looking at what the model is thinking costs a lot of compute?"),
-    ("tension:b", "can you make a model forget one customer's records"),
-    ("tension:b", "deleting a fact from the model breaks nearby facts?"),
-    ("none", "the reading group is moved to thursday"),
-    ("none", "what does ROME stand for"),
-    ("list", "what can I ask you about"),
+    (Label.parse("tension:a"), "does peeking inside the network make serving pricier"),
+    (Label.parse("tension:a"), "looking at what the model is thinking costs a lot of compute?"),
+    (Label.parse("tension:b"), "can you make a model forget one customer's records"),
+    (Label.parse("tension:b"), "deleting a fact from the model breaks nearby facts?"),
+    (Label.parse("none"), "the reading group is moved to thursday"),
+    (Label.parse("none"), "what does ROME stand for"),
+    (Label.parse("list"), "what can I ask you about"),
 ]
 
 
-def best(probabilities: dict[str, float]) -> str:
-    return max(probabilities.items(), key=lambda item: item[1])[0]
+def best(probabilities: dict[Label, float]) -> str:
+    return str(max(probabilities.items(), key=lambda item: item[1])[0])
 
 
 def test_the_classifier_learns_labels_from_examples() -> None:
@@ -74,7 +74,8 @@ def test_training_in_steps_pauses_and_is_deterministic() -> None:
 
 def test_too_few_labels_to_learn_from() -> None:
     assert LinearClassifier.train([]).probabilities("anything") == {}
-    assert LinearClassifier.train([("none", "hello")]).probabilities("hi") == {"none": 1.0}
+    only = LinearClassifier.train([(Label.NONE, "hello")])
+    assert only.probabilities("hi") == {Label.NONE: 1.0}
 
 
 def test_features_cover_chinese_and_bound_long_text() -> None:
@@ -108,7 +109,7 @@ def test_examples_load_and_teach_the_matcher(bare: Path, write: Write) -> None:
     )
     write("overview.yaml", "examples:\n  - what's on the menu\n")
     knowledge = load_or_raise(bare)
-    assert ("list", "what's on the menu") in set(knowledge.examples())
+    assert (Label.LIST, "what's on the menu") in set(knowledge.examples())
     matcher = Matcher(knowledge)
     # None of the knowledge's own words: only the examples can answer this.
     answer = matcher.match("would peeking under the hood make our serving bill pricier")
@@ -175,7 +176,7 @@ async def test_a_reload_builds_the_examples_between_answers(bare: Path, write: W
     # The build paused for the loop again and again, not once at the end.
     assert turns >= 5
     assert store.snapshot.matcher.match("chatter number 399").kind is Kind.NONE
-    assert "none" in store.snapshot.matcher.classifier.labels
+    assert Label.NONE in store.snapshot.matcher.classifier.labels
 
 
 def test_a_classifier_that_cannot_train_leaves_the_lexical_reading(

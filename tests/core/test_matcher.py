@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from benchmarks import synthetic
 from benchmarks.questions import load_all, load_sets
+from bot.core.knowledge.label import Kind
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching import index as index_module
-from bot.core.matching.answer import Kind
 from bot.core.matching.matcher import Matcher
 
 ALL = load_all()

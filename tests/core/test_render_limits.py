@@ -6,13 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import synthetic
+from bot.core import limits
+from bot.core.knowledge.label import Label, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import MAX_READING, MAX_RESEARCH, Goal, Reading, Tension
-from bot.core.rendering import limits
 from bot.core.rendering.cards import Card, CardField, fit
 from bot.core.rendering.focused import (
     NO_READING,
-    Section,
     goal_section_card,
     tension_section_card,
     unclear_follow_up_card,
@@ -95,7 +95,8 @@ def test_focused_cards_fit_and_name_their_tension(knowledge: Knowledge) -> None:
             assert_within_limits(card)
             assert card.title.startswith(knowledge.goals[goal_id].name)
         assert_within_limits(goal_section_card(big, busiest, section))
-    for target in [f"tension:{t}" for t in knowledge.tensions] + ["goal:calibration", "x"]:
+    targets = [Label.tension(t) for t in knowledge.tensions]
+    for target in [*targets, Label.goal("calibration"), Label.tension("x")]:
         assert_within_limits(unclear_follow_up_card(knowledge, target))
 
 

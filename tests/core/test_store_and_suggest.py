@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.core import limits
+from bot.core.knowledge.label import Kind
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Kind
-from bot.core.matching.suggest import complete, narrow, resolve_tension
-from bot.core.rendering import limits
-from bot.core.store import KnowledgeStore, Snapshot
+from bot.core.serving.autocomplete import complete, narrow, resolve_tension
+from bot.core.serving.store import KnowledgeStore, Snapshot
 
 
 async def test_reload_swaps_whole_snapshots_while_questions_run(knowledge_copy: Path) -> None:

@@ -7,21 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge, Taught, diff, example_key
-from bot.core.knowledge.taught import (
+from bot.core.knowledge.teaching import (
     MAX_TAUGHT_CHARS,
     MAX_TAUGHT_PER_ANSWER,
     Unteachable,
-    answer_title,
     merge,
     teachable_text,
 )
 from bot.core.matching.guesses import ranked_answers
-from bot.core.matching.matcher import Matcher, label_of
-from bot.core.store import KnowledgeStore
+from bot.core.matching.matcher import Matcher
+from bot.core.serving.store import KnowledgeStore
 
 MISSED = "can you be both the best and the cheapest?"
-EFFICIENT = "tension:capability-vs-efficiency"
+EFFICIENT = Label.tension("capability-vs-efficiency")
 
 
 def test_the_text_kept_is_what_the_matcher_reads_on_one_line() -> None:
@@ -51,8 +51,8 @@ def test_whom_a_message_mentions_does_not_make_another_example() -> None:
     assert example_key("email me@user.org") != example_key("email me")  # not a placeholder
 
 
-def taught(*items: tuple[int, str, str]) -> list[Taught]:
-    return [Taught(i, label, text) for i, label, text in items]
+def taught(*items: tuple[int, str | Label, str]) -> list[Taught]:
+    return [Taught(i, Label.parse(str(label)), text) for i, label, text in items]
 
 
 def test_taught_examples_are_learned_and_answered_exactly(knowledge: Knowledge) -> None:
@@ -90,7 +90,7 @@ def test_conflicts_are_reported_and_kept_once(knowledge: Knowledge) -> None:
 
 
 def test_one_answer_holds_a_bounded_number_of_taught_examples(knowledge: Knowledge) -> None:
-    many = [Taught(i, "list", f"overview question number {i}") for i in range(60)]
+    many = [Taught(i, Label.parse("list"), f"overview question number {i}") for i in range(60)]
     merged, problems = merge(knowledge, many)
     assert len(merged.taught) == MAX_TAUGHT_PER_ANSWER
     assert len(problems) == 60 - MAX_TAUGHT_PER_ANSWER
@@ -98,22 +98,22 @@ def test_one_answer_holds_a_bounded_number_of_taught_examples(knowledge: Knowled
 
 
 def test_titles_read_as_a_moderator_reads_them(knowledge: Knowledge) -> None:
-    assert answer_title(knowledge, EFFICIENT) == "Frontier Capability vs Cost Efficiency"
-    assert answer_title(knowledge, "goal:unlearning") == "Unlearning (the goal in general)"
-    assert answer_title(knowledge, "list") == "the list of all tensions"
-    assert answer_title(knowledge, "none") == "no answer (not something to answer)"
+    assert EFFICIENT.title(knowledge) == "Frontier Capability vs Cost Efficiency"
+    assert Label.goal("unlearning").title(knowledge) == "Unlearning (overview)"
+    assert Label.LIST.title(knowledge) == "the list of all tensions"
+    assert Label.NONE.title(knowledge) == "no answer (not something to answer)"
 
 
 def test_every_answer_is_offered_and_the_likeliest_first(knowledge: Knowledge) -> None:
     matcher = Matcher(knowledge)
     guesses = ranked_answers(matcher, "does running an SAE slow inference down?")
     labels = [g.label for g in guesses]
-    assert labels[0] == "tension:interpretability-vs-efficiency"
+    assert labels[0] == Label.tension("interpretability-vs-efficiency")
     assert len(labels) == len(set(labels)) == len(knowledge.tensions) + len(knowledge.goals) + 2
     assert [g.score for g in guesses] == sorted((g.score for g in guesses), reverse=True)
     example = knowledge.goals["calibration"].examples[0]
-    assert ranked_answers(matcher, example)[0].label == "goal:calibration"
-    assert label_of(matcher.match(example)) == "goal:calibration"
+    assert ranked_answers(matcher, example)[0].label == Label.goal("calibration")
+    assert matcher.match(example).label == Label.goal("calibration")
 
 
 async def test_the_store_merges_at_every_reload_and_keeps_the_last_on_failure(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.matching.answer import Answer, Kind
+from bot.core.knowledge.label import Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.policy import answer_key, answer_unprompted
 from bot.core.throttle import RepeatGuard, UserCooldown
 
@@ -69,4 +70,4 @@ def test_unprompted_answers_need_a_question_and_confidence() -> None:
 def test_answer_key_names_what_was_answered() -> None:
     assert answer_key(Answer("q", Kind.TENSION, 1, tension="a-vs-b")) == "tension:a-vs-b"
     assert answer_key(Answer("q", Kind.GOAL, 1, goal="a")) == "goal:a"
-    assert answer_key(Answer("q", Kind.LIST, 1)) == "list:"
+    assert answer_key(Answer("q", Kind.LIST, 1)) == "list"

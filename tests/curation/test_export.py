@@ -11,20 +11,31 @@ from pathlib import Path
 import pytest
 
 from benchmarks.questions import load_sets
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.loader import load_knowledge, load_or_raise
 from bot.core.knowledge.model import Taught
-from bot.core.knowledge.taught import merge
+from bot.core.knowledge.teaching import merge
 from bot.core.matching.matcher import Matcher
 from bot.curation.export import ExportError, export
 
 TAUGHT = [
-    Taught(1, "tension:capability-vs-efficiency", "can you be both the best and the cheapest?"),
-    Taught(2, "tension:interpretability-vs-capability", 'is it true: "interp" costs points?'),
-    Taught(3, "goal:efficiency", "@user doing more with less hardware: what does it cost?"),
-    Taught(4, "goal:unlearning", "unlearning in general, 你好"),
-    Taught(5, "list", "what can you tell me about"),
-    Taught(6, "none", "the interp reading group is cancelled today #channel"),
-    Taught(7, "tension:capability-vs-efficiency", "second one for the same tension"),
+    Taught(
+        1,
+        Label.parse("tension:capability-vs-efficiency"),
+        "can you be both the best and the cheapest?",
+    ),
+    Taught(
+        2,
+        Label.parse("tension:interpretability-vs-capability"),
+        'is it true: "interp" costs points?',
+    ),
+    Taught(
+        3, Label.parse("goal:efficiency"), "@user doing more with less hardware: what does it cost?"
+    ),
+    Taught(4, Label.parse("goal:unlearning"), "unlearning in general, 你好"),
+    Taught(5, Label.parse("list"), "what can you tell me about"),
+    Taught(6, Label.parse("none"), "the interp reading group is cancelled today #channel"),
+    Taught(7, Label.parse("tension:capability-vs-efficiency"), "second one for the same tension"),
 ]
 
 
@@ -88,7 +99,10 @@ def test_comments_after_a_list_stay_with_what_they_describe(knowledge_copy: Path
         "utf-8",
     )  # fmt: skip
     before = path.read_text("utf-8")
-    export(knowledge_copy, [Taught(1, "tension:unlearning-vs-capability", "does forgetting cost?")])
+    export(
+        knowledge_copy,
+        [Taught(1, Label.parse("tension:unlearning-vs-capability"), "does forgetting cost?")],
+    )
     after = path.read_text("utf-8")
     assert added_lines(before, after) == ["  - does forgetting cost?"]
     assert after.endswith(
@@ -110,8 +124,10 @@ def test_a_missing_list_or_file_is_created_in_the_files_own_layout(knowledge_cop
     export(
         knowledge_copy,
         [
-            Taught(1, "tension:calibration-vs-capability", "does honesty cost points?"),
-            Taught(2, "list", "what do you know about"),
+            Taught(
+                1, Label.parse("tension:calibration-vs-capability"), "does honesty cost points?"
+            ),
+            Taught(2, Label.parse("list"), "what do you know about"),
         ],
     )
     assert added_lines(before, path.read_text("utf-8")) == [
@@ -125,9 +141,11 @@ def test_a_missing_list_or_file_is_created_in_the_files_own_layout(knowledge_cop
 
 def test_an_export_that_would_not_load_writes_nothing(knowledge_copy: Path) -> None:
     before = snapshot(knowledge_copy)
-    too_long = Taught(1, "list", "x" * 301)  # over the examples' bound, so the loader refuses
+    too_long = Taught(
+        1, Label.parse("list"), "x" * 301
+    )  # over the examples' bound, so the loader refuses
     with pytest.raises(ExportError, match=r"would not load.*nothing written"):
-        export(knowledge_copy, [Taught(2, "none", "fine on its own"), too_long])
+        export(knowledge_copy, [Taught(2, Label.parse("none"), "fine on its own"), too_long])
     assert snapshot(knowledge_copy) == before
 
 
@@ -135,7 +153,11 @@ def test_conflicts_and_unknown_answers_are_left_out_and_named(knowledge_copy: Pa
     example = load_or_raise(knowledge_copy).goals["capability"].examples[0]
     done = export(
         knowledge_copy,
-        [Taught(1, "list", example), Taught(2, "tension:gone", "where did it go"), *TAUGHT[:1]],
+        [
+            Taught(1, Label.parse("list"), example),
+            Taught(2, Label.parse("tension:gone"), "where did it go"),
+            *TAUGHT[:1],
+        ],
     )
     assert done.written == {"tensions/capability-vs-efficiency.yaml": [1]}
     assert done.skipped == [
@@ -148,7 +170,9 @@ def test_a_file_whose_layout_cannot_be_kept_is_left_alone(knowledge_copy: Path) 
     path = knowledge_copy / "overview.yaml"
     path.write_text("examples:\n   -    odd   spacing\n", "utf-8")
     before = snapshot(knowledge_copy)
-    done = export(knowledge_copy, [Taught(1, "list", "what do you cover"), *TAUGHT[:1]])
+    done = export(
+        knowledge_copy, [Taught(1, Label.parse("list"), "what do you cover"), *TAUGHT[:1]]
+    )
     assert "cannot be written back without changing its layout" in done.skipped[0]
     assert done.written == {"tensions/capability-vs-efficiency.yaml": [1]}
     assert snapshot(knowledge_copy)[Path("overview.yaml")] == before[Path("overview.yaml")]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge
 from bot.curation import learned
 from bot.curation.learned import TeachRefused, activity, forget, taught_examples, teach
@@ -19,7 +20,7 @@ from bot.storage.base import Transaction
 from bot.storage.migrations import SQLITE
 
 MISSED = "can you be both the best and the cheapest?"
-EFFICIENT = "tension:capability-vs-efficiency"
+EFFICIENT = Label.tension("capability-vs-efficiency")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,7 +42,7 @@ async def test_teach_keeps_the_example_and_audits_it(
     entry = await teach(
         database, knowledge, label=EFFICIENT, text=MISSED, guild_id=42, moderator="m1"
     )
-    assert (entry.id, entry.label, entry.text, entry.guild_id) == (1, EFFICIENT, MISSED, 42)
+    assert (entry.id, entry.label, entry.text, entry.guild_id) == (1, str(EFFICIENT), MISSED, 42)
     assert [(t.id, t.label, t.text) for t in await taught_examples(database)] == [
         (1, EFFICIENT, MISSED)
     ]
@@ -50,17 +51,22 @@ async def test_teach_keeps_the_example_and_audits_it(
     assert await forget(database, 1, guild_id=42, moderator="m2", action="undone") is None
     trail = await database.teach_audit(10)
     assert [(a.action, a.taught_id, a.label, a.text, a.moderator) for a in trail] == [
-        ("undone", 1, EFFICIENT, MISSED, "m2"),
-        ("taught", 1, EFFICIENT, MISSED, "m1"),
+        ("undone", 1, str(EFFICIENT), MISSED, "m2"),
+        ("taught", 1, str(EFFICIENT), MISSED, "m1"),
     ]
     assert await activity(database) == learned.Activity(taught=1, undone=1)
 
 
 async def test_what_is_refused_and_why(database: Database, knowledge: Knowledge) -> None:
-    async def attempt(label: str, text: str, moderator: str = "m1") -> str:
+    async def attempt(label: str | Label, text: str, moderator: str = "m1") -> str:
         with pytest.raises(TeachRefused) as refused:
             await teach(
-                database, knowledge, label=label, text=text, guild_id=1, moderator=moderator
+                database,
+                knowledge,
+                label=Label.parse(str(label)),
+                text=text,
+                guild_id=1,
+                moderator=moderator,
             )
         return str(refused.value)
 
@@ -89,17 +95,17 @@ async def test_each_moderator_has_an_hourly_limit(
     start = time.time()
     for i in range(3):
         await teach(
-            database, knowledge, label="list", text=f"overview {i}", guild_id=1,
+            database, knowledge, label=Label.LIST, text=f"overview {i}", guild_id=1,
             moderator="busy", now=start + i,
         )  # fmt: skip
     with pytest.raises(TeachRefused, match=r"3 examples in the last hour.*again in 60 min"):
         await teach(
-            database, knowledge, label="list", text="one more", guild_id=1, moderator="busy",
+            database, knowledge, label=Label.LIST, text="one more", guild_id=1, moderator="busy",
             now=start + 10,
         )  # fmt: skip
-    await teach(database, knowledge, label="list", text="another", guild_id=1, moderator="calm")
+    await teach(database, knowledge, label=Label.LIST, text="another", guild_id=1, moderator="calm")
     await teach(
-        database, knowledge, label="list", text="an hour later", guild_id=1, moderator="busy",
+        database, knowledge, label=Label.LIST, text="an hour later", guild_id=1, moderator="busy",
         now=start + 3601,
     )  # fmt: skip
 
@@ -109,11 +115,18 @@ async def test_each_answer_has_a_bounded_number(
 ) -> None:
     monkeypatch.setattr(learned, "MAX_TAUGHT_PER_ANSWER", 2)
     for i in range(2):
-        await teach(database, knowledge, label="none", text=f"chatter {i}", guild_id=1,
+        await teach(database, knowledge, label=Label.parse("none"), text=f"chatter {i}", guild_id=1,
                     moderator=f"m{i}")  # fmt: skip
     with pytest.raises(TeachRefused, match="already has 2 taught examples"):
-        await teach(database, knowledge, label="none", text="chatter 3", guild_id=1, moderator="x")
-    await teach(database, knowledge, label="list", text="other answers have room", guild_id=1,
+        await teach(
+            database,
+            knowledge,
+            label=Label.parse("none"),
+            text="chatter 3",
+            guild_id=1,
+            moderator="x",
+        )
+    await teach(database, knowledge, label=Label.LIST, text="other answers have room", guild_id=1,
                 moderator="x")  # fmt: skip
 
 
@@ -127,7 +140,7 @@ async def test_two_teaching_the_same_text_at_once_keep_it_once(
                 teach(db, knowledge, label=label, text=MISSED, guild_id=1, moderator=who)
                 for db, label, who in (
                     (database, EFFICIENT, "a"),
-                    (other, "goal:efficiency", "b"),
+                    (other, Label.goal("efficiency"), "b"),
                 )
             ),
             return_exceptions=True,
@@ -170,16 +183,16 @@ async def test_stats_say_how_much_was_taught_this_week(
 ) -> None:
     now = time.time()
     for i in range(3):
-        await teach(database, knowledge, label="list", text=f"q{i}", guild_id=1, moderator="m")
+        await teach(database, knowledge, label=Label.LIST, text=f"q{i}", guild_id=1, moderator="m")
     await forget(database, 2, guild_id=1, moderator="m", action="undone")
     await forget(database, 3, guild_id=None, moderator="shell", action="removed")
     long_ago = now - 8 * 86400
-    await teach(database, knowledge, label="list", text="old", guild_id=1, moderator="m",
+    await teach(database, knowledge, label=Label.LIST, text="old", guild_id=1, moderator="m",
                 now=long_ago)  # fmt: skip
     report = await build_report(database, now=now)
     assert report.teaching == learned.Activity(taught=3, undone=1, removed=1)
     assert report.to_json()["taught_last_7_days"] == {"taught": 3, "undone": 1, "removed": 1}
-    card = report_card(report, {})
+    card = report_card(report, None)
     assert "**Teaching**: 3 taught this week (2 undone or removed)" in card.description
 
 

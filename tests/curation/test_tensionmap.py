@@ -19,7 +19,7 @@ from PIL import Image
 from bot.core.knowledge.loader import MAX_FILES, load_or_raise
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Goal, Tension
-from bot.curation.tensionmap import HEIGHT, MAX_LABELLED_EDGES, WIDTH, Layout, render
+from bot.core.rendering.tension_map import HEIGHT, MAX_LABELLED_EDGES, WIDTH, Layout, render
 
 
 def test_bundled_map(knowledge: Knowledge) -> None:

@@ -12,7 +12,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from bot.core.store import KnowledgeStore
+from bot.core.serving.store import KnowledgeStore
 from bot.discord_app.client import TensionBot, make_bot
 from bot.settings import Settings
 from tests.conftest import ROOT

@@ -6,7 +6,8 @@ import gc
 
 import discord
 
-from bot.core.matching.answer import Answer, Kind
+from bot.core.knowledge.label import Kind
+from bot.core.matching.answer import Answer
 from bot.core.rendering.render import answer_card
 from bot.discord_app.memory import AT_LEAST_EVERY_SECONDS, IDLE_SECONDS, Collector
 from bot.discord_app.views import MAX_SCHEDULED

@@ -210,7 +210,7 @@ async def test_refusals_say_why_and_keep_nothing(harness: Harness) -> None:
     )
     assert conflict["embeds"][0]["title"] == "Not taught"
     assert (
-        "the knowledge files already give that text to Interpretability (the goal in"
+        "the knowledge files already give that text to Interpretability (overview)"
         in (conflict["embeds"][0]["description"])
     )
     # The bot's own best guess comes first.
@@ -279,7 +279,7 @@ async def test_taught_examples_outlive_a_restart(harness: Harness) -> None:
     [question_id] = [i for i, m in fake.messages.items() if MISSED in m["content"]]
     await teach(fake, fake.person("mod", roles=(p.MOD_ROLE_ID,)), question_id, TAUGHT_AS)
     bot = await harness.restart()
-    assert [t.label for t in bot.store.snapshot.knowledge.taught] == [TAUGHT_AS]
+    assert [str(t.label) for t in bot.store.snapshot.knowledge.taught] == [TAUGHT_AS]
     assert (await ask(fake, fake.person("lou"), MISSED))["embeds"][0]["title"] == TITLE
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.core import limits
 from bot.core.knowledge.loader import load_or_raise
-from bot.core.rendering import limits
 from bot.discord_app.client import EXTENSIONS
 from bot.discord_app.exts.goals import goal_commands
 from bot.discord_app.sync import normalise

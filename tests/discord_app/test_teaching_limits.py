@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks import synthetic
 from bot.core.knowledge.model import Knowledge
-from bot.core.store import Snapshot
+from bot.core.serving.store import Snapshot
 from bot.curation.stats import Group
 from bot.discord_app.teaching import PICK_ID, pick_view, stats_view
 from tests.fakediscord.validate import message_errors

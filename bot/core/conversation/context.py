@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.matching.answer import Kind
-from bot.core.rendering.focused import Section
+from bot.core.knowledge.label import Kind, Label, Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +20,5 @@ class Context:
     section: Section | None = None  # the part shown, or None for the whole answer
 
     @property
-    def link(self) -> str:
-        """The target as the renderer's links name it: "tension:<id>" or "goal:<id>"."""
-        return f"{self.kind.value}:{self.target}"
+    def label(self) -> Label:
+        return Label(self.kind, self.target)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-from bot.core.rendering.focused import Section
+from bot.core.knowledge.label import Section
 
 # A follow-up is a line, not a paragraph: longer messages carry their own question.
 MAX_FOLLOW_UP_WORDS: Final = 14

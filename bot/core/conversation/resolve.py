@@ -19,8 +19,9 @@ from typing import Final
 from bot.core.conversation.context import Context
 from bot.core.conversation.cues import Cue, normalise, read_cue
 from bot.core.conversation.turn import Turn
+from bot.core.knowledge.label import Kind
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher
 
 # The matcher's confidence at which a message is taken as a question of its own even in
@@ -49,7 +50,7 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
     if resolved is None:
         if stands_alone(answer) or not cue.leans_on_context:
             return Turn(answer)
-        return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.link)
+        return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.label)
     sides = _goals_of(knowledge, context)
     named = matcher.goals_named(text)
     if stands_alone(answer) and _prefer_standalone(answer, resolved, sides, cue, named):

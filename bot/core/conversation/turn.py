@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.conversation.context import Context
+from bot.core.knowledge.label import Kind, Label, Section
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.rendering.cards import Card
 from bot.core.rendering.focused import (
-    Section,
     goal_section_card,
     tension_section_card,
     unclear_follow_up_card,
@@ -23,14 +23,14 @@ class Turn:
     """The answer to one message of a conversation.
 
     ``follow_up`` is true when the last answer decided this one; ``section`` names the part
-    shown when it is not the whole answer. ``unclear`` holds the last answer's target
-    ("tension:<id>") when the message leaned on it but asked for nothing recognisable.
+    shown when it is not the whole answer. ``unclear`` holds the last answer's label when
+    the message leaned on it but asked for nothing recognisable.
     """
 
     answer: Answer
     follow_up: bool = False
     section: Section | None = None
-    unclear: str | None = None
+    unclear: Label | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``ask --json --conversation``: the fields of ``ask --json`` plus two."""

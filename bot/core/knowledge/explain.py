@@ -9,9 +9,9 @@ from pydantic_core import ErrorDetails
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.core import limits
 from bot.core.knowledge.schema import FIELD_NAMES, SLUG_PATTERN, Tension
 from bot.core.knowledge.yamlfile import describe_type
-from bot.core.rendering import limits
 
 _LIST_ERRORS = frozenset({"tuple_type", "list_type", "too_short", "too_long"})
 # Which model a nested field holds, to list the fields allowed at an error's location.

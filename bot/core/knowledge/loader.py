@@ -23,12 +23,12 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot.core import limits
 from bot.core.knowledge.explain import did_you_mean, explain
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.problems import Problem, format_path
 from bot.core.knowledge.schema import ExamplesFile, Goal, GoalsFile, Tension
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
-from bot.core.rendering import limits
 from bot.core.stepwise import Steps, finish
 
 GOALS_FILE: Final = "goals.yaml"

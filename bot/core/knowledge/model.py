@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Final
 
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.schema import Goal, Tension
 
 # Whom a message mentions, as Discord writes it (<@123>, <@&456>, <#789>) or as stored
@@ -30,10 +31,10 @@ def example_key(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Taught:
     """An example a moderator taught from Discord: operational data kept in the database,
-    merged with the folder's examples at every load (see :mod:`bot.core.knowledge.taught`)."""
+    merged with the folder's examples at every load (see :mod:`bot.core.knowledge.teaching`)."""
 
     id: int
-    label: str  # tension:<id>, goal:<id>, list or none, as in Knowledge.examples()
+    label: Label
     text: str
 
 
@@ -114,29 +115,29 @@ class Knowledge:
                     out.append(other)
         return tuple(out)
 
-    def examples(self) -> Iterator[tuple[str, str]]:
-        """Every example question with what it should get: ``tension:<id>``, ``goal:<id>``,
-        ``list`` or ``none``, the labels the learned part of the matcher is trained on.
+    def examples(self) -> Iterator[tuple[Label, str]]:
+        """Every example question with the answer it should get, the labels the learned
+        part of the matcher is trained on.
 
         Taught examples follow their answer's own, oldest first: exactly where ``tensionbot
         learned export`` appends them in the files, so the exported knowledge trains the
         same model and gives the same answers as the knowledge served before the export.
         """
-        taught: dict[str, list[str]] = {}
+        taught: dict[Label, list[str]] = {}
         for example in self.taught:
             taught.setdefault(example.label, []).append(example.text)
         for tension in self.tensions.values():
-            label = f"tension:{tension.id}"
+            label = Label.tension(tension.id)
             for text in (*tension.examples, *taught.get(label, ())):
                 yield label, text
         for goal in self.goals.values():
-            label = f"goal:{goal.id}"
+            label = Label.goal(goal.id)
             for text in (*goal.examples, *taught.get(label, ())):
                 yield label, text
-        for text in (*self.overview_examples, *taught.get("list", ())):
-            yield "list", text
-        for text in (*self.not_answered, *taught.get("none", ())):
-            yield "none", text
+        for text in (*self.overview_examples, *taught.get(Label.LIST, ())):
+            yield Label.LIST, text
+        for text in (*self.not_answered, *taught.get(Label.NONE, ())):
+            yield Label.NONE, text
 
     def goal_names(self, tension: Tension) -> tuple[str, str]:
         a, b = tension.goals

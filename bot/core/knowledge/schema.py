@@ -13,8 +13,8 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
-from bot.core.rendering import limits
-from bot.core.rendering.formatting import bullets, reading_block
+from bot.core import limits
+from bot.core.formatting import bullets, reading_block
 
 SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 

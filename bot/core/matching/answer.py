@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-
-class Kind(StrEnum):
-    TENSION = "tension"  # one tension clearly fits
-    GOAL = "goal"  # a question about one goal in general
-    LIST = "list"  # "what tensions are there?"
-    NONE = "none"  # off-topic, small talk, or too weak a match
+from bot.core.knowledge.label import Kind, Label
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +23,10 @@ class Answer:
     goal: str | None = None
     goals: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> Label:
+        return Label.of(self)
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON interface of ``tensionbot ask --json`` (documented in the README)."""

@@ -2,7 +2,7 @@
 
 Every example question is a sparse TF-IDF vector of its :mod:`features`; a multinomial
 logistic regression, trained at load time, learns which features speak for which answer
-(``tension:<id>``, ``goal:<id>``, ``list`` or ``none``). On the realistic dev set it was
+(a :class:`~bot.core.knowledge.label.Label`). On the realistic dev set it was
 right far more often than nearest neighbours over the same vectors (see
 ``benchmarks/RESULTS.md``), because it learns that "tradeoffs" says little and "forget"
 says a lot, where a neighbour search weighs every shared word alike.
@@ -23,6 +23,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.knowledge.label import Label
 from bot.core.matching.features import Concepts, features, no_concepts
 from bot.core.stepwise import finish
 
@@ -65,7 +66,7 @@ class LinearClassifier:
 
     def __init__(
         self,
-        labels: tuple[str, ...],
+        labels: tuple[Label, ...],
         vocabulary: Vocabulary,
         weights: Floats,
         bias: Floats,
@@ -83,7 +84,7 @@ class LinearClassifier:
         empty = np.zeros((0, 0), np.float32)
         return cls((), Vocabulary({}, np.zeros(0, np.float32)), empty, np.zeros(0, np.float32))
 
-    def probabilities(self, text: str) -> dict[str, float]:
+    def probabilities(self, text: str) -> dict[Label, float]:
         """Each label's probability; empty when nothing was learned."""
         if not self.labels:
             return {}
@@ -95,16 +96,16 @@ class LinearClassifier:
 
     @classmethod
     def train(
-        cls, examples: Iterable[tuple[str, str]], concepts: Concepts = no_concepts
+        cls, examples: Iterable[tuple[Label, str]], concepts: Concepts = no_concepts
     ) -> LinearClassifier:
         return finish(cls.steps(examples, concepts))
 
     @classmethod
     def steps(
-        cls, examples: Iterable[tuple[str, str]], concepts: Concepts = no_concepts
+        cls, examples: Iterable[tuple[Label, str]], concepts: Concepts = no_concepts
     ) -> Generator[None, None, LinearClassifier]:
         """Train, pausing every :data:`BATCHES_PER_STEP` batches (see the module doc)."""
-        targets: list[str] = []
+        targets: list[Label] = []
         raw: list[dict[str, float]] = []
         df: dict[str, int] = {}  # in how many examples each feature appears
         for count, (label, text) in enumerate(examples, 1):

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Final
 
-from bot.core.matching.language import STOPWORDS
-from bot.core.matching.text import WORD, clean, stem
+from bot.core.text.language import STOPWORDS
+from bot.core.text.words import WORD, clean, stem
 
 CHAR_SIZES: Final = (3, 4, 5)
 CJK_SIZES: Final = (1, 2, 3)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import example_key
-from bot.core.knowledge.taught import LIST, NONE
-from bot.core.matching.answer import Kind
-from bot.core.matching.matcher import Matcher, label_of
-from bot.core.matching.message import read_message
+from bot.core.matching.matcher import Matcher
+from bot.core.text.message import read_message
 
 
 @dataclass(frozen=True, slots=True)
 class Guess:
-    label: str  # tension:<id>, goal:<id>, list or none
+    label: Label
     score: float  # 0..1, how likely the bot thinks this answer is
 
 
@@ -28,10 +27,10 @@ def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
     """All answers of the matcher's knowledge, likeliest first; ties in knowledge order."""
     knowledge = matcher.knowledge
     labels = [
-        *(f"tension:{t}" for t in knowledge.tensions),
-        *(f"goal:{g}" for g in knowledge.goals),
-        LIST,
-        NONE,
+        *(Label.tension(t) for t in knowledge.tensions),
+        *(Label.goal(g) for g in knowledge.goals),
+        Label.LIST,
+        Label.NONE,
     ]
     prose = read_message(text).prose
     scores = dict.fromkeys(labels, 0.0)
@@ -40,10 +39,10 @@ def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
             scores[label] = p
     lexical = matcher.lexical.match(prose)
     if lexical.kind is not Kind.NONE:
-        own = label_of(lexical)
+        own = lexical.label
         scores[own] = max(scores.get(own, 0.0), lexical.score)
     for target in lexical.alternatives:  # runner-up tensions, or "did you mean" targets
-        for label in (f"tension:{target}", f"goal:{target}"):
+        for label in (Label.tension(target), Label.goal(target)):
             if label in scores:
                 scores[label] = max(scores[label], lexical.score / 2)
     known = matcher.known.get(example_key(prose))

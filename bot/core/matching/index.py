@@ -17,14 +17,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.language import (
+from bot.core.text.language import (
     DOMAIN_WORDS,
     LIST_WORDS,
     STOPWORDS,
     SURFACE_WORDS,
     TRADEOFF_WORDS,
 )
-from bot.core.matching.text import WORD, clean, figures, stem
+from bot.core.text.words import WORD, clean, figures, stem
 
 NAME_WEIGHT: Final = 1.0
 ALIAS_WEIGHT: Final = 0.7

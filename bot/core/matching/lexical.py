@@ -23,12 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.index import KnowledgeIndex
-from bot.core.matching.language import IMPACT_WORDS, LIST_SUBJECTS, TRADEOFF_WORDS
 from bot.core.matching.reading import Reading, combine, positions, read
-from bot.core.matching.text import stem
+from bot.core.text.language import IMPACT_WORDS, LIST_SUBJECTS, TRADEOFF_WORDS
+from bot.core.text.words import stem
 
 PAIR_BONUS: Final = 0.5
 MAX_ALTERNATIVES: Final = 3
@@ -82,7 +83,8 @@ class LexicalMatcher:
         q = read(self.index, text)
         if q is None:
             return []
-        return [f"goal:{g}" for g in q.goal_hits] + [f"tension:{t}" for t in q.keyword_hits]
+        goals = [str(Label.goal(g)) for g in q.goal_hits]
+        return goals + [str(Label.tension(t)) for t in q.keyword_hits]
 
     def match(self, question: str) -> Answer:
         """Decide what a question asks for. Never raises, whatever the text."""

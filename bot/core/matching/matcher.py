@@ -4,9 +4,9 @@ Two readings of the same message, each good where the other is weak:
 
 * the **lexical** reading (:mod:`~bot.core.matching.lexical`) finds the knowledge's own
   words, acronyms, figures and their typos, and is precise when people use them;
-* the **examples** (:mod:`~bot.core.matching.examples`) find the example questions the
-  message is closest to, which carries paraphrases, slang, other languages and, through
-  the not-answered examples, what must stay unanswered although it names a goal.
+* the **classifier** (:mod:`~bot.core.matching.classifier`), trained on the knowledge's
+  example questions, which carries paraphrases, slang, other languages and, through the
+  not-answered examples, what must stay unanswered although it names a goal.
 
 The lexical answer stands unless the examples clearly say otherwise: the message is most
 like a known non-question ("what does ROME stand for"), or clearly like another answer.
@@ -23,18 +23,18 @@ import logging
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.matching import model_cache
-from bot.core.matching.answer import Answer, Kind
+from bot.core.matching.answer import Answer
 from bot.core.matching.classifier import LinearClassifier
 from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
-from bot.core.matching.message import read_message
 from bot.core.matching.reading import combine, read
 from bot.core.stepwise import finish
+from bot.core.text.message import read_message
 
 log = logging.getLogger(__name__)
 
-NONE = Kind.NONE.value
 MAX_LEARNED_LABELS = 500  # answers the classifier may learn to tell apart
 
 
@@ -66,7 +66,7 @@ class Blend:
     suggest: float = 0.1
 
 
-def bank(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
+def bank(knowledge: Knowledge) -> Iterator[tuple[Label, str]]:
     """The curators' examples, plus the names the knowledge gives itself.
 
     "Calibration vs Capability" is how people write a tension's name in a hurry; without
@@ -76,9 +76,9 @@ def bank(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
     for tension in knowledge.tensions.values():
         a, b = knowledge.goal_names(tension)
         for name in (tension.title, f"{a} vs {b}", f"{b} vs {a}"):
-            yield f"tension:{tension.id}", name
+            yield Label.tension(tension.id), name
     for goal in knowledge.goals.values():
-        yield f"goal:{goal.id}", goal.name
+        yield Label.goal(goal.id), goal.name
     yield from knowledge.examples()
 
 
@@ -118,14 +118,6 @@ def _rescored(answer: Answer, score: float) -> Answer:
         goals=answer.goals,
         alternatives=answer.alternatives,
     )
-
-
-def label_of(answer: Answer) -> str:
-    if answer.kind is Kind.TENSION:
-        return f"tension:{answer.tension}"
-    if answer.kind is Kind.GOAL:
-        return f"goal:{answer.goal}"
-    return answer.kind.value
 
 
 class Matcher:
@@ -196,42 +188,44 @@ class Matcher:
         self,
         question: str,
         lexical: Answer,
-        probabilities: dict[str, float],
-        known: str | None = None,
+        probabilities: dict[Label, float],
+        known: Label | None = None,
         strong: bool = False,
     ) -> Answer:
         """The blend of the readings (public so the benchmark can retune it on cached ones)."""
         b = self.blend
         if known is not None:
             return self._labelled(question, known, 1.0, lexical)
-        best, p = max(probabilities.items(), key=lambda x: (x[1], x[0]), default=(NONE, 0.0))
+        best, p = max(
+            probabilities.items(), key=lambda x: (x[1], str(x[0])), default=(Label.NONE, 0.0)
+        )
         if lexical.kind is not Kind.NONE:
-            own = label_of(lexical)
+            own = lexical.label
             if best == own:
                 return _rescored(lexical, max(lexical.score, p))
             firm = strong or lexical.score >= b.firm
-            if best == NONE and p >= (b.veto_firm if firm else b.veto):
+            if best == Label.NONE and p >= (b.veto_firm if firm else b.veto):
                 return self._none(question, (own,), p)
-            if best != NONE and p >= (b.override_firm if firm else b.override):
+            if best != Label.NONE and p >= (b.override_firm if firm else b.override):
                 return self._labelled(question, best, p, lexical)
             return lexical
         torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
-        ahead = p - probabilities.get(NONE, 0.0) >= b.margin
-        if best != NONE and ahead and p >= (b.torn if torn else b.answer):
+        ahead = p - probabilities.get(Label.NONE, 0.0) >= b.margin
+        if best != Label.NONE and ahead and p >= (b.torn if torn else b.answer):
             return self._labelled(question, best, p, lexical)
         if lexical.alternatives:
             return lexical
         close = sorted(
-            (x for x, q in probabilities.items() if x != NONE and q >= b.suggest),
+            (x for x, q in probabilities.items() if x != Label.NONE and q >= b.suggest),
             key=lambda x: -probabilities[x],
         )
         return self._none(question, tuple(close), probabilities.get(best, 0.0))
 
-    def _labelled(self, question: str, label: str, confidence: float, lexical: Answer) -> Answer:
+    def _labelled(self, question: str, label: Label, confidence: float, lexical: Answer) -> Answer:
         """The answer a label names, or ``none`` when it names nothing in this knowledge."""
-        kind, _, target = label.partition(":")
+        kind, target = label.kind, label.target
         confidence = max(0.0, min(1.0, confidence))
-        if kind == Kind.TENSION.value and target in self.knowledge.tensions:
+        if kind is Kind.TENSION and target in self.knowledge.tensions:
             runners = tuple(x for x in lexical.alternatives if x != target)
             return Answer(
                 question,
@@ -241,19 +235,18 @@ class Matcher:
                 goals=self.knowledge.tensions[target].goals,
                 alternatives=runners[:MAX_ALTERNATIVES],
             )
-        if kind == Kind.GOAL.value and target in self.knowledge.goals:
+        if kind is Kind.GOAL and target in self.knowledge.goals:
             return Answer(question, Kind.GOAL, confidence, goal=target)
-        if kind == Kind.LIST.value:
+        if kind is Kind.LIST:
             return Answer(question, Kind.LIST, confidence)
         return self._none(question, (), 0.0)
 
-    def _none(self, question: str, near: tuple[str, ...], score: float) -> Answer:
+    def _none(self, question: str, near: tuple[Label, ...], score: float) -> Answer:
         """``none``, suggesting the tensions or goals the message came closest to."""
         suggestions: list[str] = []
         for label in near:
-            _, _, target = label.partition(":")
-            if target and target not in suggestions:
-                suggestions.append(target)
+            if label.target and label.target not in suggestions:
+                suggestions.append(label.target)
         return Answer(
             question, Kind.NONE, min(score, 1.0), alternatives=tuple(suggestions[:MAX_ALTERNATIVES])
         )

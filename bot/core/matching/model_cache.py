@@ -27,6 +27,7 @@ from typing import Final
 
 import numpy as np
 
+from bot.core.knowledge.label import Label
 from bot.core.matching.classifier import LinearClassifier, Vocabulary
 from bot.core.matching.features import Concepts
 
@@ -47,10 +48,12 @@ def cache_dir() -> Path | None:
 
 @cache
 def code_version() -> str:
-    """The matching package's source and numpy's version: what a model depends on."""
+    """The source of the packages a model depends on (matching, and the text reading it
+    reads examples with) and numpy's version."""
     digest = hashlib.sha256(np.__version__.encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    core = Path(__file__).parent.parent
+    for path in sorted([*core.glob("matching/*.py"), *core.glob("text/*.py")]):
+        digest.update(str(path.relative_to(core)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -92,7 +95,7 @@ def _remember(key: str, model: LinearClassifier) -> None:
 def _read(path: Path, concepts: Concepts) -> LinearClassifier | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            labels = tuple(json.loads(str(data["labels"])))
+            labels = tuple(Label.parse(x) for x in json.loads(str(data["labels"])))
             columns = json.loads(str(data["columns"]))
             vocabulary = Vocabulary({f: i for i, f in enumerate(columns)}, data["idf"])
             return LinearClassifier(labels, vocabulary, data["weights"], data["bias"], concepts)
@@ -113,7 +116,7 @@ def _write(path: Path, model: LinearClassifier) -> None:
             temporary = f.name
             np.savez(
                 f,
-                labels=np.array(json.dumps(list(model.labels))),
+                labels=np.array(json.dumps([str(x) for x in model.labels])),
                 columns=np.array(json.dumps(columns)),
                 idf=model.vocabulary.idf,
                 weights=model.weights,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.core.matching.answer import Answer, Kind
-from bot.core.matching.text import reads_as_question
+from bot.core.knowledge.label import Kind
+from bot.core.matching.answer import Answer
+from bot.core.text.words import reads_as_question
 
 CHANNEL_MIN_SCORE: Final = {Kind.TENSION: 0.6, Kind.GOAL: 0.75, Kind.LIST: 0.9}
 
@@ -23,4 +24,4 @@ def answer_unprompted(message: str, answer: Answer) -> bool:
 
 def answer_key(answer: Answer) -> str:
     """What makes two answers "the same" for repeat suppression."""
-    return f"{answer.kind.value}:{answer.tension or answer.goal or ''}"
+    return str(answer.label)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot.core.matching.index import KnowledgeIndex, Term
-from bot.core.matching.language import DOMAIN_SURFACE, REQUEST_VERBS, STOPWORDS, TRADEOFF_WORDS
-from bot.core.matching.text import Token, figures, stem, tokenize
+from bot.core.text.language import DOMAIN_SURFACE, REQUEST_VERBS, STOPWORDS, TRADEOFF_WORDS
+from bot.core.text.words import Token, figures, stem, tokenize
 
 FUZZY_FACTOR: Final = 0.85
 ACRONYM_FACTOR: Final = 1.3

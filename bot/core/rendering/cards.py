@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.core.rendering import limits
-from bot.core.rendering.formatting import ELLIPSIS, clip
+from bot.core import limits
+from bot.core.formatting import ELLIPSIS, clip
+from bot.core.knowledge.label import Label
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Link:
     """A button-like pointer to another answer (a related tension, a suggestion)."""
 
     label: str
-    target: str  # "tension:<id>", "goal:<id>" or "list"
+    target: Label
 
 
 @dataclass(frozen=True, slots=True)

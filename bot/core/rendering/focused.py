@@ -8,23 +8,12 @@ so and offers the last answer's buttons.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from bot.core.formatting import bullets, reading_block
+from bot.core.knowledge.label import Kind, Label, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Tension
 from bot.core.rendering.cards import Card, CardField, Link, fit
-from bot.core.rendering.formatting import bullets, reading_block
 from bot.core.rendering.render import MUTED_COLOUR, TENSION_AUTHOR, tension_link
-
-
-class Section(StrEnum):
-    """The parts of an answer a follow-up can ask for."""
-
-    TRADEOFF = "tradeoff"  # the known tradeoff and its figures
-    RESEARCH = "research"  # who is working on it
-    READING = "reading"  # further reading
-    SUMMARY = "summary"  # why: the explanation
-
 
 LABELS = {
     Section.TRADEOFF: "Known tradeoff",
@@ -99,13 +88,13 @@ def goal_section_card(
     )
 
 
-def unclear_follow_up_card(knowledge: Knowledge, target: str) -> Card:
-    """A follow-up about the last answer ("tension:<id>" or "goal:<id>") that fits no part."""
-    kind, _, key = target.partition(":")
-    if kind == "tension" and key in knowledge.tensions:
+def unclear_follow_up_card(knowledge: Knowledge, target: Label) -> Card:
+    """A follow-up about the last answer (a tension or a goal) that fits no part."""
+    key = target.target
+    if target.kind is Kind.TENSION and key in knowledge.tensions:
         tension = knowledge.tensions[key]
         name, links = tension.title, _tension_links(knowledge, tension)
-    elif kind == "goal" and key in knowledge.goals:
+    elif target.kind is Kind.GOAL and key in knowledge.goals:
         name, links = knowledge.goals[key].name, _goal_links(knowledge, key)
     else:
         name, links = "that", ()

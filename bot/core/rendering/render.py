@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.core import limits
+from bot.core.formatting import bullets, clip, first_sentence, reading_block
+from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Tension
-from bot.core.matching.answer import Answer, Kind
-from bot.core.rendering import limits
+from bot.core.matching.answer import Answer
 from bot.core.rendering.cards import Card, CardField, Link, fit
-from bot.core.rendering.formatting import bullets, clip, first_sentence, reading_block
 
 TENSION_AUTHOR = "Goal tension"
 NEUTRAL_COLOUR = 0x5865F2
@@ -19,7 +20,7 @@ ELLIPSIS_MORE = "…and"
 
 def tension_link(tension: Tension) -> Link:
     """The button that opens a tension's card, as every card offers them."""
-    return Link(clip(tension.title, limits.BUTTON_LABEL), f"tension:{tension.id}")
+    return Link(clip(tension.title, limits.BUTTON_LABEL), Label.tension(tension.id))
 
 
 def tension_card(knowledge: Knowledge, tension: Tension, *, markdown: bool = True) -> Card:
@@ -139,10 +140,10 @@ def none_card(knowledge: Knowledge, answer: Answer, *, list_command: str = "/ten
     slash command in Discord, the ``tensionbot`` command in a terminal.
     """
     suggestions = [
-        label for label in (_label(knowledge, t) for t in answer.alternatives) if label is not None
+        link for link in (_suggestion(knowledge, t) for t in answer.alternatives) if link
     ]
     if suggestions:
-        lines = "\n".join(f"• {label}" for label, _ in suggestions)
+        lines = "\n".join(f"• {link.label}" for link in suggestions)
         description = f"I couldn't match that to one documented tension. Did you mean:\n{lines}"
     else:
         description = (
@@ -156,18 +157,16 @@ def none_card(knowledge: Knowledge, answer: Answer, *, list_command: str = "/ten
             description=description,
             footer=f"Try {list_command} for the full list, or ask about a goal",
             colour=MUTED_COLOUR,
-            links=tuple(
-                Link(clip(label, limits.BUTTON_LABEL), target) for label, target in suggestions
-            ),
+            links=tuple(suggestions),
         )
     )
 
 
-def _label(knowledge: Knowledge, target_id: str) -> tuple[str, str] | None:
-    if target_id in knowledge.tensions:
-        return knowledge.tensions[target_id].title, f"tension:{target_id}"
-    if target_id in knowledge.goals:
-        return f"{knowledge.goals[target_id].name} (all its tensions)", f"goal:{target_id}"
+def _suggestion(knowledge: Knowledge, target_id: str) -> Link | None:
+    """A "did you mean" suggestion (a tension or goal id) as its button."""
+    for label in (Label.tension(target_id), Label.goal(target_id)):
+        if label.known_in(knowledge):
+            return Link(clip(label.title(knowledge), limits.BUTTON_LABEL), label)
     return None
 
 
@@ -219,13 +218,12 @@ def _answer_card(
     return none_card(knowledge, answer, list_command=list_command)
 
 
-def target_card(knowledge: Knowledge, target: str, *, markdown: bool = True) -> Card | None:
-    """The card behind a link ("tension:<id>", "goal:<id>", "list"), if it still exists."""
-    kind, _, key = target.partition(":")
-    if kind == "tension" and key in knowledge.tensions:
-        return tension_card(knowledge, knowledge.tensions[key], markdown=markdown)
-    if kind == "goal" and key in knowledge.goals:
-        return goal_card(knowledge, key)
-    if kind == "list":
-        return list_card(knowledge)
-    return None
+def target_card(knowledge: Knowledge, target: Label, *, markdown: bool = True) -> Card | None:
+    """The card behind a link, if its answer is still in the knowledge."""
+    if not target.known_in(knowledge) or target.kind is Kind.NONE:
+        return None
+    if target.kind is Kind.TENSION:
+        return tension_card(knowledge, knowledge.tensions[target.target], markdown=markdown)
+    if target.kind is Kind.GOAL:
+        return goal_card(knowledge, target.target)
+    return list_card(knowledge)

@@ -9,12 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.rendering import limits
-from ...core.rendering.formatting import clip
-from ...core.store import ReloadOutcome
-from ...curation.stats import answer_titles, build_report, report_card
+from ...core import limits
+from ...core.formatting import clip
+from ...curation.stats import build_report, report_card
 from ..checks import moderator_only
-from ..client import TensionBot
+from ..client import Reloaded, TensionBot
 from ..embeds import notice, to_embed
 from ..privacy import moderator_tag
 from ..teaching import stats_view
@@ -24,15 +23,13 @@ log = logging.getLogger(__name__)
 MAX_LISTED_PROBLEMS = 40
 
 
-def outcome_embed(
-    outcome: ReloadOutcome, *, resynced: bool, clusters: str | None = None
-) -> discord.Embed:
+def outcome_embed(reloaded: Reloaded) -> discord.Embed:
+    outcome, clusters = reloaded.outcome, reloaded.clusters
     if outcome.ok:
         lines = [f"• {line}" for line in outcome.diff.lines()]
         if clusters is not None:
             lines.insert(0, clusters[:1].upper() + clusters[1:] + ".")
-        if resynced:
-            lines.append("• goal commands updated in Discord")
+        lines += [f"• {note}" for note in reloaded.notes]
         for warning in outcome.warnings:
             lines.append(f"• warning: {warning}")
         embed = discord.Embed(
@@ -69,9 +66,8 @@ class Admin(commands.Cog):
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome, goals_changed = await self.bot.reload_knowledge()
-        resynced = goals_changed and await self.bot.sync_commands()
-        clusters = await self.bot.announce_change("reload") if outcome.ok else None
+        reloaded = await self.bot.reload_everywhere("reload")
+        outcome = reloaded.outcome
         log.info(
             "reload %s",
             "ok" if outcome.ok else "refused",
@@ -82,13 +78,11 @@ class Admin(commands.Cog):
                 "after": outcome.after,
                 "changes": "; ".join(outcome.diff.lines()) if outcome.ok else None,
                 "problems": len(outcome.problems),
-                "clusters": clusters,
+                "clusters": reloaded.clusters,
             },
         )
         # After a defer, the answer replaces the "thinking…" message (ephemeral from the defer).
-        await interaction.edit_original_response(
-            embed=outcome_embed(outcome, resynced=resynced, clusters=clusters)
-        )
+        await interaction.edit_original_response(embed=outcome_embed(reloaded))
 
     @app_commands.command(
         name="stats", description="What people ask, what goes unanswered (moderators)"
@@ -110,7 +104,7 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await questions.flush()
         report = await build_report(questions.database, days=days)
-        card = report_card(report, answer_titles(self.bot.store.snapshot.knowledge))
+        card = report_card(report, self.bot.store.snapshot.knowledge)
         await interaction.edit_original_response(
             embed=to_embed(card), view=stats_view(report.top_unanswered)
         )

@@ -12,10 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ...core.knowledge.label import Kind
 from ...core.knowledge.model import Knowledge
-from ...core.matching.answer import Answer, Kind
-from ...core.matching.suggest import complete, resolve_tension
+from ...core.matching.answer import Answer
 from ...core.rendering.render import answer_card, list_card
+from ...core.serving.autocomplete import complete, resolve_tension
 from ..answering import respond_to_interaction
 from ..client import TensionBot
 
@@ -72,7 +73,7 @@ async def map_file(knowledge: Knowledge) -> discord.File | None:
     The answer must reach Discord within three seconds; a map that takes longer is left out
     of this answer rather than making it late, and is ready from the cache for the next.
     """
-    from ...curation.tensionmap import render  # Pillow is loaded only once a map is wanted
+    from ...core.rendering.tension_map import render  # Pillow is loaded only once a map is wanted
 
     try:
         rendered = await asyncio.wait_for(asyncio.to_thread(render, knowledge), MAP_SECONDS)

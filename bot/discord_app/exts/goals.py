@@ -14,12 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ...core import limits
 from ...core.knowledge.model import Knowledge
-from ...core.matching.suggest import narrow
-from ...core.rendering import limits
 from ...core.rendering.render import answer_card
+from ...core.serving.autocomplete import narrow
 from ..answering import respond_to_interaction
-from ..client import TensionBot
+from ..client import Reloaded, TensionBot
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,15 @@ class Goals(commands.Cog):
         log.info("goal commands: %s", ", ".join(f"/{n}" for n in wanted))
         self.registered = signature
         return True
+
+    @commands.Cog.listener()
+    async def on_knowledge_reloaded(self, reloaded: Reloaded) -> str | None:
+        """Goals added, renamed or removed: their commands follow (see ``reload_here``)."""
+        if not reloaded.outcome.diff.goal_set_changed or not self.install():
+            return None
+        if reloaded.register and self.bot.is_ready() and await self.bot.sync_commands():
+            return "goal commands updated in Discord"
+        return None
 
     async def cog_unload(self) -> None:
         for name in self.registered:

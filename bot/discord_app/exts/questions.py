@@ -15,10 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from ...core.conversation.resolve import respond
-from ...core.matching.answer import Kind
+from ...core.knowledge.label import Kind
 from ...core.matching.policy import answer_unprompted
-from ...core.matching.text import reads_as_question
 from ...core.rendering.render import list_card
+from ...core.text.words import reads_as_question
 from ..answering import (
     message_text,
     record_question,

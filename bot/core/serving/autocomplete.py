@@ -6,11 +6,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.core import limits
+from bot.core.formatting import clip
+from bot.core.knowledge.label import Kind
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.answer import Answer, Kind
-from bot.core.rendering import limits
-from bot.core.rendering.formatting import clip
-from bot.core.store import Snapshot
+from bot.core.matching.answer import Answer
+from bot.core.serving.store import Snapshot
 
 
 def complete(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from bot.core.matching.text import MAX_QUESTION_CHARS, WORD
+from bot.core.text.words import MAX_QUESTION_CHARS, WORD
 
 # A fenced block, closed or not (a message cut at Discord's limit leaves it open).
 _FENCE: Final = re.compile(r"```[^\n`]*\n?(.*?)(?:```|\Z)", re.S)

@@ -26,7 +26,7 @@ from typing import Final, Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core.knowledge.model import Knowledge
-from bot.core.matching.text import figure_phrases
+from bot.core.text.words import figure_phrases
 
 WIDTH: Final = 1200
 HEIGHT: Final = 900

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.core.matching.text import stem
+from bot.core.text.words import stem
 
 
 def _stems(words: str) -> frozenset[str]:

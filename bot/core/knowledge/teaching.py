@@ -19,22 +19,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Final
 
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge, Taught, example_key
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import EXAMPLE_CHARS
-from bot.core.matching.answer import Kind
-from bot.core.matching.message import read_message
-from bot.core.matching.text import WORD, clean
+from bot.core.text.message import read_message
+from bot.core.text.words import WORD, clean
 
 # A taught example must fit where an exported one goes: an ``examples:`` entry.
 MAX_TAUGHT_CHARS: Final = EXAMPLE_CHARS
 # Taught examples one answer may collect before a curator reviews them into the files:
 # enough to teach a tension its everyday phrasings, too few to drown its curated ones.
 MAX_TAUGHT_PER_ANSWER: Final = 50
-
-# The labels of the two answers that are not a tension or a goal.
-NONE: Final = Kind.NONE.value
-LIST: Final = Kind.LIST.value
 
 
 class Unteachable(ValueError):  # noqa: N818 - an answer for the moderator, not a bug
@@ -63,31 +59,7 @@ def teachable_text(text: str) -> str:
     return kept
 
 
-def known_answer(knowledge: Knowledge, label: str) -> bool:
-    """Whether ``label`` names an answer this knowledge can give."""
-    kind, _, target = label.partition(":")
-    if kind == "tension":
-        return target in knowledge.tensions
-    if kind == "goal":
-        return target in knowledge.goals
-    return label in (LIST, NONE)
-
-
-def answer_title(knowledge: Knowledge, label: str) -> str:
-    """How a moderator reads an answer label: "Interpretability vs Efficiency"."""
-    kind, _, target = label.partition(":")
-    if kind == "tension" and target in knowledge.tensions:
-        return knowledge.tensions[target].title
-    if kind == "goal" and target in knowledge.goals:
-        return f"{knowledge.goals[target].name} (the goal in general)"
-    if label == LIST:
-        return "the list of all tensions"
-    if label == NONE:
-        return "no answer (not something to answer)"
-    return label
-
-
-def folder_places(knowledge: Knowledge) -> dict[str, str]:
+def folder_places(knowledge: Knowledge) -> dict[str, Label]:
     """Each folder example's key and the answer it teaches (taught ones left out)."""
     taught = {(t.label, t.text) for t in knowledge.taught}
     return {
@@ -104,9 +76,9 @@ def merge(knowledge: Knowledge, taught: Iterable[Taught]) -> tuple[Knowledge, tu
     stays. One that the folder already holds under the same answer (exported, then
     deployed) is simply not needed twice, and is not a problem.
     """
-    places: dict[str, str] = folder_places(knowledge)
+    places: dict[str, Label] = folder_places(knowledge)
     taught_at: dict[str, int] = {}
-    per_answer: Counter[str] = Counter()
+    per_answer: Counter[Label] = Counter()
     kept: list[Taught] = []
     problems: list[Problem] = []
 
@@ -115,7 +87,7 @@ def merge(knowledge: Knowledge, taught: Iterable[Taught]) -> tuple[Knowledge, tu
 
     for example in sorted(taught, key=lambda t: t.id):
         key = example_key(example.text)
-        if not known_answer(knowledge, example.label):
+        if not example.label.known_in(knowledge):
             report(example, f"'{example.label}' is not in the knowledge any more; not used")
             continue
         if not key:

@@ -8,7 +8,7 @@ swaps only when both are complete; on any problem nothing changes.
 
 The examples moderators teach from Discord live in the database, not in the folder; a
 *taught source* (set once the bot has opened its database) supplies them to every reload,
-which merges them with the folder's (:mod:`bot.core.knowledge.taught`). If the source
+which merges them with the folder's (:mod:`bot.core.knowledge.teaching`). If the source
 fails, the taught examples read last time are kept and the reload says so.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from bot.core.knowledge.loader import load_knowledge, load_steps
 from bot.core.knowledge.model import Knowledge, KnowledgeDiff, Taught, diff
 from bot.core.knowledge.problems import Problem
-from bot.core.knowledge.taught import merge
+from bot.core.knowledge.teaching import merge
 from bot.core.matching.matcher import Matcher
 from bot.core.stepwise import finish_between
 

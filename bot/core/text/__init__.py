@@ -1,0 +1,1 @@
+"""Reading text: words and stems, a chat message's prose and sentences. The core's bottom layer."""
