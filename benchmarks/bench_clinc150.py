@@ -328,7 +328,7 @@ def print_report(f: dict[str, Any]) -> None:
         f"({f['loader_warnings']} loader warnings)"
     )
     cache = "model cache on" if f["model_cache"] else "model cache off: trained"
-    what = "command on empty input (start-up, load, train)" if f["via"] == "cli" else "matcher"
+    what = "the command on empty input: start-up, load, train" if f["via"] == "cli" else "matcher"
     print(
         f"build ({what}): {f['build_wall_seconds']:.2f} s wall, "
         f"{f['build_cpu_seconds']:.2f} s CPU ({cache})"
