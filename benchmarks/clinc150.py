@@ -45,11 +45,11 @@ from typing import Any, Final
 
 import yaml
 
+from bot.core import limits
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import EXAMPLE_CHARS, MAX_EXAMPLES, SLUG_PATTERN
-from bot.core.rendering import limits
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "clinc150"
 VARIANTS: Final = ("full", "small", "fewshot")

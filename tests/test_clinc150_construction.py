@@ -4,7 +4,7 @@ through the bot's loader, has the counts the construction promises, and answers.
 from __future__ import annotations
 
 from benchmarks import clinc150
-from bot.core.matching.answer import Kind
+from bot.core.knowledge.label import Kind
 from bot.core.matching.matcher import Matcher
 
 INTENTS = 5
