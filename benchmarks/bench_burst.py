@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import bundled_knowledge_dir
-from tests.discord.harness import TOKEN
+from tests.discord_app.harness import TOKEN
 from tests.fakediscord import FakeDiscord
+from tests.support.questions import load_all
 
 from .probe import WAITING
-from .questions import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

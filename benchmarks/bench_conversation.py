@@ -36,8 +36,13 @@ from bot.core.conversation.resolve import respond
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.matching.matcher import Matcher
 from bot.settings import bundled_knowledge_dir
-
-from .conversations import CONVERSATIONS, BadConversationsError, load, play, play_given_labels
+from tests.support.conversations import (
+    CONVERSATIONS,
+    BadConversationsError,
+    load,
+    play,
+    play_given_labels,
+)
 
 ROLES = ("follow-up", "first/standalone", "first-line none", "none inside")
 

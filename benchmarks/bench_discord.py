@@ -31,10 +31,9 @@ import tempfile
 from pathlib import Path
 
 from bot.settings import bundled_knowledge_dir
-from tests.discord.harness import TOKEN
+from tests.discord_app.harness import TOKEN
 from tests.fakediscord import FakeDiscord
-
-from .questions import load_all
+from tests.support.questions import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

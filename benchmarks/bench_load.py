@@ -16,8 +16,7 @@ from pathlib import Path
 
 from bot.core.knowledge.loader import load_knowledge
 from bot.settings import bundled_knowledge_dir
-
-from .synthetic import write_folder
+from tests.support.synthetic import write_folder
 
 
 def _time(folder: Path, runs: int) -> list[float]:

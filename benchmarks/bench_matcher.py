@@ -34,10 +34,10 @@ from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher, bank
 from bot.core.text.message import read_message
 from bot.settings import bundled_knowledge_dir
+from tests.support import synthetic
+from tests.support.questions import Labelled, load_sets
 
-from . import synthetic
 from .nearest import ExampleIndex, ranked
-from .questions import Labelled, load_sets
 
 BASELINE_CUTOFF = 60.0  # a WRatio a naive bot would treat as "no match" below
 NEAREST_CUTOFF = 0.2  # the best cosine cutoff for nearest examples alone, on dev

@@ -22,8 +22,7 @@ from pathlib import Path
 
 from bot.core.serving.store import KnowledgeStore
 from bot.settings import bundled_knowledge_dir
-
-from .questions import load_sets
+from tests.support.questions import load_sets
 
 RATES = (50, 500)  # questions per second: a busy server, and a burst
 RELOADS = 5

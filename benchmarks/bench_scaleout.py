@@ -34,10 +34,10 @@ from pathlib import Path
 from bot.curation.questionlog import FLUSH_SECONDS
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database
-from tests.discord.harness import TOKEN
+from tests.discord_app.harness import TOKEN
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
-from tests.pgserver import PostgresServer, find_bindir
+from tests.support.pgserver import PostgresServer, find_bindir
 
 from .bench_discord import percentile
 from .bench_discord import run as gateway_run

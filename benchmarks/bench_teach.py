@@ -40,8 +40,7 @@ from bot.curation.learned import TeachRefused, taught_examples, teach
 from bot.discord_app.privacy import without_mentions
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database
-
-from .questions import Labelled, load_sets
+from tests.support.questions import Labelled, load_sets
 
 
 def accuracy(read: Callable[[str], Answer], items: list[Labelled]) -> tuple[int, int]:
@@ -110,7 +109,7 @@ async def through_discord(taught: list[Labelled], knowledge: Knowledge, cache: s
 
     from tests.fakediscord import FakeDiscord
     from tests.fakediscord import payloads as p
-    from tests.pgserver import PostgresServer, find_bindir
+    from tests.support.pgserver import PostgresServer, find_bindir
 
     from .bench_scaleout import cluster, launch, stop
 

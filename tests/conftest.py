@@ -62,4 +62,4 @@ def write(knowledge_copy: Path) -> Callable[[str, str], Path]:
 
 
 # The throwaway PostgreSQL server (postgres_server, postgres_url) for any test that needs one.
-pytest_plugins = ["tests.pgserver"]
+pytest_plugins = ["tests.support.pgserver"]

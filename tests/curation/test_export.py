@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.questions import load_sets
 from bot.core.knowledge.label import Label
 from bot.core.knowledge.loader import load_knowledge, load_or_raise
 from bot.core.knowledge.model import Taught
 from bot.core.knowledge.teaching import merge
 from bot.core.matching.matcher import Matcher
 from bot.curation.export import ExportError, export
+from tests.support.questions import load_sets
 
 TAUGHT = [
     Taught(

@@ -15,7 +15,7 @@ from bot.discord_app.exts.goals import goal_commands
 from bot.discord_app.sync import normalise
 from bot.settings import Settings, describe_settings_error
 from tests.conftest import BUNDLED
-from tests.discord.harness import TOKEN
+from tests.discord_app.harness import TOKEN
 
 
 def test_every_extension_has_setup_and_no_command_name_is_taken_twice() -> None:
@@ -38,7 +38,7 @@ def test_every_extension_has_setup_and_no_command_name_is_taken_twice() -> None:
 
 
 def test_goal_commands_are_capped_to_the_slots_discord_allows() -> None:
-    from benchmarks import synthetic
+    from tests.support import synthetic
 
     commands = goal_commands(synthetic.build(5000))
     assert len(commands) == limits.GOAL_COMMAND_SLOTS

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import synthetic
 from bot.core.knowledge.model import Knowledge
 from bot.core.serving.store import Snapshot
 from bot.curation.stats import Group
 from bot.discord_app.teaching import PICK_ID, pick_view, stats_view
 from tests.fakediscord.validate import message_errors
+from tests.support import synthetic
 
 
 def components(view: object) -> list[dict[str, object]]:

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.discord_app.privacy import person_tag
-from tests.discord.harness import TOKEN, Harness
+from tests.discord_app.harness import TOKEN, Harness
 from tests.fakediscord import payloads as p
 
 NEW_TENSION = """\

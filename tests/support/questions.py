@@ -10,7 +10,7 @@ import yaml
 from bot.core.knowledge.label import Kind, Label
 from bot.core.matching.answer import Answer
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 QUESTIONS = DATA / "questions"  # short, keyword-rich questions (issue 3)
 REALISTIC = DATA / "realistic"  # messages as people post them, written blind (issue 8)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks import synthetic
 from bot.core import limits
 from bot.core.knowledge.label import Label, Section
 from bot.core.knowledge.model import Knowledge
@@ -18,6 +17,7 @@ from bot.core.rendering.focused import (
     unclear_follow_up_card,
 )
 from bot.core.rendering.render import goal_card, list_card, tension_card
+from tests.support import synthetic
 
 
 def assert_within_limits(card: Card) -> None:

@@ -75,7 +75,7 @@ def test_complete_respects_discord_limits(knowledge: Knowledge) -> None:
 
 
 def test_complete_caps_at_25_on_large_knowledge() -> None:
-    from benchmarks import synthetic
+    from tests.support import synthetic
 
     snapshot = Snapshot.of(synthetic.build(200))
     assert len(complete(snapshot, "")) == 25

@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.core.knowledge.label import Label
+from tests.conftest import BUNDLED
 
 Write = Callable[[str, str], Path]
 
@@ -444,7 +445,7 @@ def test_learned_lists_removes_and_exports(
     assert "  tensions/capability-vs-efficiency.yaml: #1" in out
     assert missed in (into / "tensions" / "capability-vs-efficiency.yaml").read_text("utf-8")
     assert (knowledge_copy / "tensions" / "capability-vs-efficiency.yaml").read_text("utf-8") == (
-        Path(__file__).parent.parent / "knowledge" / "tensions" / "capability-vs-efficiency.yaml"
+        BUNDLED / "tensions" / "capability-vs-efficiency.yaml"
     ).read_text("utf-8")
 
     code, out, _ = run(capsys, "--knowledge", str(into), "learned", "list", "--db", str(db))

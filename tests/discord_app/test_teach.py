@@ -12,9 +12,9 @@ import pytest
 
 from bot.discord_app.privacy import moderator_tag
 from tests.conftest import ROOT
-from tests.discord.conftest import Pair
-from tests.discord.harness import Harness
-from tests.discord.test_clusters import dm_answer
+from tests.discord_app.conftest import Pair
+from tests.discord_app.harness import Harness
+from tests.discord_app.test_clusters import dm_answer
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.discord_app.logs import JsonFormatter, RedactSecrets
 from tests.conftest import ROOT
-from tests.discord.harness import TOKEN, Harness, bot_settings, launch
+from tests.discord_app.harness import TOKEN, Harness, bot_settings, launch
 from tests.fakediscord import FakeDiscord
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from bot.storage.sqlite import SqliteDatabase
 from tests.conftest import ROOT
-from tests.discord.harness import Harness
+from tests.discord_app.harness import Harness
 from tests.fakediscord import payloads as p
 
 

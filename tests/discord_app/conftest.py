@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 
-from tests.discord.harness import Harness, bot_settings, point_discord_py_at
+from tests.discord_app.harness import Harness, bot_settings, point_discord_py_at
 from tests.fakediscord import FakeDiscord
 
 

@@ -20,6 +20,7 @@ from bot.core.knowledge.loader import MAX_FILES, load_or_raise
 from bot.core.knowledge.model import Knowledge
 from bot.core.knowledge.schema import Goal, Tension
 from bot.core.rendering.tension_map import HEIGHT, MAX_LABELLED_EDGES, WIDTH, Layout, render
+from tests.conftest import BUNDLED
 
 
 def test_bundled_map(knowledge: Knowledge) -> None:
@@ -68,7 +69,7 @@ def test_goal_without_tension_still_renders(knowledge_copy: Path) -> None:
 
 
 def test_large_knowledge_renders() -> None:
-    from benchmarks import synthetic
+    from tests.support import synthetic
 
     rendered = render(synthetic.build(300))
     assert len(rendered.layout.nodes) == len(synthetic.build(300).goals)
@@ -77,7 +78,7 @@ def test_large_knowledge_renders() -> None:
 
 def longest_names(tensions: int) -> Knowledge:
     """Generated knowledge with every goal name and title as long as the schema allows."""
-    from benchmarks import synthetic
+    from tests.support import synthetic
 
     goals, items = synthetic.generate(tensions)
     for goal in goals:
@@ -93,10 +94,10 @@ def longest_names(tensions: int) -> Knowledge:
 
 @cache
 def knowledge_of(case: str) -> Knowledge:
-    from benchmarks import synthetic
+    from tests.support import synthetic
 
     if case == "bundled-5":
-        return load_or_raise(Path(__file__).resolve().parents[2] / "knowledge")
+        return load_or_raise(BUNDLED)
     if case == "longest-5":
         return longest_names(5)
     if case == "20":

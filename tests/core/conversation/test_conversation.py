@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.conversations import CONVERSATIONS, BadConversationsError, load, play_given_labels
 from bot.core import limits
 from bot.core.conversation.context import Context
 from bot.core.conversation.cues import read_cue
@@ -18,6 +17,12 @@ from bot.core.conversation.resolve import Conversation, respond
 from bot.core.knowledge.label import Kind, Label, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
+from tests.support.conversations import (
+    CONVERSATIONS,
+    BadConversationsError,
+    load,
+    play_given_labels,
+)
 
 SAE = "does running an SAE slow inference down?"
 IE = "interpretability-vs-efficiency"

@@ -1,10 +1,7 @@
-"""Cooldowns, repeat suppression and the unprompted-answer bar, with a fake clock."""
+"""Cooldowns and repeat suppression, with a fake clock."""
 
 from __future__ import annotations
 
-from bot.core.knowledge.label import Kind
-from bot.core.matching.answer import Answer
-from bot.core.matching.policy import answer_key, answer_unprompted
 from bot.core.throttle import RepeatGuard, UserCooldown
 
 
@@ -55,19 +52,3 @@ def test_repeat_guard_off_when_window_is_zero() -> None:
     guard = RepeatGuard(window=0)
     guard.remember(1, "k", None)
     assert guard.earlier(1, "k") is None
-
-
-def test_unprompted_answers_need_a_question_and_confidence() -> None:
-    strong = Answer("q", Kind.TENSION, 0.9, tension="t")
-    weak = Answer("q", Kind.TENSION, 0.4, tension="t")
-    assert answer_unprompted("is interpretability expensive?", strong)
-    assert answer_unprompted("does SAE analysis cost a lot", strong)  # starts like a question
-    assert not answer_unprompted("interpretability is expensive lol", strong)
-    assert not answer_unprompted("is interpretability expensive?", weak)
-    assert not answer_unprompted("what?", Answer("what?", Kind.NONE, 0.9))
-
-
-def test_answer_key_names_what_was_answered() -> None:
-    assert answer_key(Answer("q", Kind.TENSION, 1, tension="a-vs-b")) == "tension:a-vs-b"
-    assert answer_key(Answer("q", Kind.GOAL, 1, goal="a")) == "goal:a"
-    assert answer_key(Answer("q", Kind.LIST, 1)) == "list"

@@ -22,7 +22,7 @@ from bot.core.knowledge.label import Kind, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
 
-CONVERSATIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
+CONVERSATIONS = Path(__file__).resolve().parent.parent / "data" / "conversations"
 
 
 class BadConversationsError(ValueError):

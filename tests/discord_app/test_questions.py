@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.discord.harness import Harness
+from tests.discord_app.harness import Harness
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

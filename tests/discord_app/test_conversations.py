@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.discord.harness import Harness
-from tests.discord.test_questions import quiet_for
+from tests.discord_app.harness import Harness
+from tests.discord_app.test_questions import quiet_for
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

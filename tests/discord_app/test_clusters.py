@@ -16,8 +16,8 @@ import asyncpg
 from bot.discord_app.client import ShardedTensionBot
 from bot.storage import DatabaseURL, open_database
 from tests.conftest import ROOT
-from tests.discord.conftest import Pair, cluster
-from tests.discord.test_reload import NEW_TENSION
+from tests.discord_app.conftest import Pair, cluster
+from tests.discord_app.test_reload import NEW_TENSION
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

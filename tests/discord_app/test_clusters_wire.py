@@ -15,9 +15,9 @@ from pathlib import Path
 from bot.storage import DatabaseURL, open_database
 from bot.storage.ids import node_of
 from tests.conftest import ROOT
-from tests.discord.harness import TOKEN, launch
-from tests.discord.test_clusters import NEW_QUESTION, add_tension
-from tests.discord.test_teach import MISSED, TAUGHT_AS, TITLE
+from tests.discord_app.harness import TOKEN, launch
+from tests.discord_app.test_clusters import NEW_QUESTION, add_tension
+from tests.discord_app.test_teach import MISSED, TAUGHT_AS, TITLE
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

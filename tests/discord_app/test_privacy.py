@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.discord_app.privacy import person_tag, without_mentions
-from tests.discord.harness import TOKEN, launch
+from tests.discord_app.harness import TOKEN, launch
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.discord.harness import Harness
+from tests.discord_app.harness import Harness
 
 GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearning"]
 BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats"}

@@ -11,8 +11,8 @@ from bot.core.matching.answer import Answer
 from bot.core.rendering.render import answer_card
 from bot.discord_app.memory import AT_LEAST_EVERY_SECONDS, IDLE_SECONDS, Collector
 from bot.discord_app.views import MAX_SCHEDULED
-from tests.discord.harness import Harness
-from tests.discord.test_reload import moderator
+from tests.discord_app.harness import Harness
+from tests.discord_app.test_reload import moderator
 from tests.fakediscord import payloads as p
 
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks import synthetic
-from benchmarks.questions import load_all, load_sets
 from bot.core.knowledge.label import Kind
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching import index as index_module
 from bot.core.matching.matcher import Matcher
+from tests.support import synthetic
+from tests.support.questions import load_all, load_sets
 
 ALL = load_all()
 # Issue 8: short, keyword-rich questions keep >= 95 % overall; realistic messages reach
