@@ -6,6 +6,9 @@ A file holds ``conversations:``, a list of conversations, each a list of turns::
       expect: tension:unlearning-vs-capability   # tension:<id>, goal:<id>, list or none
       section: tradeoff                          # optional: tradeoff, research, reading, summary
       follow_up: true                            # optional: the context decides this turn
+
+or a mapping with the language it is written in and its turns
+(``{lang: it, turns: [...]}``), as the sets of issue 16 are.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Labelled:
     section: Section | None
     follow_up: bool
     position: int  # 0 for the first line of a conversation
+    lang: str = "en"
 
     @property
     def role(self) -> str:
@@ -58,7 +62,9 @@ class Labelled:
         return True
 
 
-def _turn(raw: object, where: str, position: int, knowledge: Knowledge | None) -> Labelled:
+def _turn(
+    raw: object, where: str, position: int, knowledge: Knowledge | None, lang: str = "en"
+) -> Labelled:
     if not isinstance(raw, dict) or not isinstance(raw.get("say"), str):
         raise BadConversationsError(f"{where}: a turn needs 'say' (text)")
     unknown = set(raw) - {"say", "expect", "section", "follow_up"}
@@ -88,6 +94,7 @@ def _turn(raw: object, where: str, position: int, knowledge: Knowledge | None) -
         Section(section) if section else None,
         bool(raw.get("follow_up", False)),
         position,
+        lang,
     )
 
 
@@ -100,13 +107,17 @@ def load(path: Path, knowledge: Knowledge | None = None) -> list[list[Labelled]]
         raise BadConversationsError(f"{path.name}: expected a top-level 'conversations:' list")
     out: list[list[Labelled]] = []
     for number, raw in enumerate(data["conversations"], start=1):
+        lang = "en"
+        if isinstance(raw, dict):
+            lang = str(raw.get("lang", "en"))
+            raw = raw.get("turns")
         if not isinstance(raw, list) or not raw:
             raise BadConversationsError(
                 f"{path.name}: conversation {number} is not a list of turns"
             )
         out.append(
             [
-                _turn(turn, f"{path.name}: conversation {number}, turn {i + 1}", i, knowledge)
+                _turn(turn, f"{path.name}: conversation {number}, turn {i + 1}", i, knowledge, lang)
                 for i, turn in enumerate(raw)
             ]
         )
