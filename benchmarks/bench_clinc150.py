@@ -160,7 +160,7 @@ def in_process(loaded: Loaded, items: list[Query], misses: int) -> dict[str, Any
     figures |= {
         "build_wall_seconds": round(build_wall, 2),
         "build_cpu_seconds": round(build_cpu, 2),
-        "classifier_labels": len(matcher.classifier.labels),
+        "classifier_labels": len(matcher.model.labels),
         "rss_before_build_mib": _mib(rss_before),
         "peak_rss_after_build_mib": _mib(peak_after_build),
         "peak_rss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),

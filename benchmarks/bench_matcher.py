@@ -31,16 +31,14 @@ from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.answer import Answer
-from bot.core.matching.matcher import Matcher, bank
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.semantic import Embeddings, NoEmbedder
 from bot.core.text.message import read_message
 from bot.settings import bundled_knowledge_dir
 from tests.support import synthetic
 from tests.support.questions import Labelled, load_sets
 
-from .nearest import ExampleIndex, ranked
-
 BASELINE_CUTOFF = 60.0  # a WRatio a naive bot would treat as "no match" below
-NEAREST_CUTOFF = 0.2  # the best cosine cutoff for nearest examples alone, on dev
 
 
 def naive_baseline(knowledge: Knowledge) -> Callable[[str], tuple[str, float]]:
@@ -61,12 +59,11 @@ def accuracy(
     knowledge: Knowledge, items: list[Labelled], *, show_misses: bool, variants: bool
 ) -> None:
     matcher = Matcher(knowledge)
-    readers: dict[str, Callable[[str], Answer]] = {"blend": matcher.match}
+    readers: dict[str, Callable[[str], Answer]] = {"matcher": matcher.match}
     if variants:
-        readers["lexical only"] = matcher.lexical.match
-        readers["classifier only"] = lambda q: classifier_only(matcher, q)
-        nearest = ExampleIndex.build(bank(knowledge), matcher.lexical.concepts)
-        readers["nearest examples only"] = lambda q: nearest_only(nearest, q)
+        plain = Matcher(knowledge, embeddings=Embeddings(NoEmbedder()))
+        readers["without the semantic model"] = plain.match
+        readers["classifier's top answer, never abstaining"] = lambda q: top_only(matcher, q)
     baseline = naive_baseline(knowledge)
     naive: dict[str, list[bool]] = defaultdict(list)
     for name, read in readers.items():
@@ -83,7 +80,7 @@ def accuracy(
                     f"  [{item.source}] {item.question!r}: "
                     f"wanted {item.kind}:{item.target}, got {answer.kind}:{got}"
                 )
-            if name == "blend":
+            if name == "matcher":
                 tension, score = baseline(item.question)
                 if item.kind is Kind.TENSION:
                     naive[column(item)].append(tension == item.target)
@@ -123,28 +120,15 @@ def table(results: dict[tuple[str, str], list[bool]]) -> None:
         print(row + f"{_pct(every):>15}")
 
 
-def classifier_only(matcher: Matcher, question: str) -> Answer:
-    """The learned classifier's most probable label alone."""
-    probabilities = matcher.classifier.probabilities(read_message(question).prose)
-    label, p = max(probabilities.items(), key=lambda x: x[1], default=(Label.NONE, 0.0))
+def top_only(matcher: Matcher, question: str) -> Answer:
+    """The classifier's most probable answer (none included), with no calibrated bar."""
+    [judged] = matcher.judge([read_message(question).prose])
+    label = max(judged.probabilities, key=judged.probabilities.__getitem__, default=Label.NONE)
     if label.kind is Kind.TENSION:
-        return Answer(question, Kind.TENSION, p, tension=label.target)
+        return Answer(question, Kind.TENSION, 1.0, tension=label.target)
     if label.kind is Kind.GOAL:
-        return Answer(question, Kind.GOAL, p, goal=label.target)
-    return Answer(question, label.kind, p)
-
-
-def nearest_only(index: ExampleIndex, question: str) -> Answer:
-    """The label of the nearest examples (mean of the two closest per label) alone."""
-    near = index.label_scores(read_message(question).prose)
-    label, similarity = next(ranked(near), (Label.NONE, 0.0))
-    if label == Label.NONE or similarity < NEAREST_CUTOFF:
-        return Answer(question, Kind.NONE, similarity)
-    if label.kind is Kind.TENSION:
-        return Answer(question, Kind.TENSION, similarity, tension=label.target)
-    if label.kind is Kind.GOAL:
-        return Answer(question, Kind.GOAL, similarity, goal=label.target)
-    return Answer(question, Kind.LIST, similarity)
+        return Answer(question, Kind.GOAL, 1.0, goal=label.target)
+    return Answer(question, label.kind, 1.0)
 
 
 def _pct(results: list[bool]) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
+from bot.core.matching.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "knowledge"
@@ -63,3 +64,9 @@ def write(knowledge_copy: Path) -> Callable[[str, str], Path]:
 
 # The throwaway PostgreSQL server (postgres_server, postgres_url) for any test that needs one.
 pytest_plugins = ["tests.support.pgserver"]
+
+
+@pytest.fixture(scope="session")
+def matcher_bundled(knowledge: Knowledge) -> Matcher:
+    """The bundled knowledge's matcher, trained once for the run (the model cache keeps it)."""
+    return Matcher(knowledge)

@@ -19,7 +19,7 @@ from bot.storage import Database, DatabaseURL, RowsRejectedError, open_database
 from bot.storage.base import Transaction
 from bot.storage.migrations import SQLITE
 
-MISSED = "can you be both the best and the cheapest?"
+MISSED = "gold-plated or thrifty, which wins?"
 EFFICIENT = Label.tension("capability-vs-efficiency")
 
 

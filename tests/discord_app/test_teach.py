@@ -18,7 +18,7 @@ from tests.discord_app.test_clusters import dm_answer
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
-MISSED = "can you be both the best and the cheapest?"  # the bundled knowledge misses it
+MISSED = "gold-plated or thrifty, which wins?"  # the bundled knowledge misses it
 TAUGHT_AS = "tension:capability-vs-efficiency"
 TITLE = "Frontier Capability vs Cost Efficiency"
 MENU = "Teach tensionbot"

@@ -23,6 +23,7 @@ class Answer:
     goal: str | None = None
     goals: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    more: tuple[Answer, ...] = ()  # further questions of the same message, answered too
 
     @property
     def label(self) -> Label:
@@ -38,4 +39,8 @@ class Answer:
             "goals": list(self.goals),
             "score": round(self.score, 4),
             "alternatives": list(self.alternatives),
+            "more": [
+                {k: v for k, v in a.to_json().items() if k not in ("question", "more")}
+                for a in self.more
+            ],
         }

@@ -1,83 +1,109 @@
-"""What a message is made of, for the parts of the matcher that learn from examples.
+"""What a message is made of, for the classifier: a sparse bag of weighted features.
 
-A sparse bag of weighted features: word stems and pairs of them, character n-grams (they
-carry typos, slang spellings, compounds and other languages, whose words the English
-stemmer does not know), characters of Chinese text (written without spaces), and the
-*concepts* the knowledge's own vocabulary finds (a goal named by any alias or typo of it,
-a tension by its keywords), which ties what was learned to the curated word lists, and
-the function words and opening of the message, which tell a definition or a how-to from a
-question about a tradeoff.
+Word stems and pairs of them; character n-grams (they carry typos, slang spellings,
+compounds and other languages, whose words the English stemmer does not know); characters
+of text written without spaces (Chinese, Japanese); the opening of the message (how a
+definition or a how-to starts differs from a question about a tradeoff); and the
+*concepts* the knowledge's own vocabulary finds (a goal named by any alias, a tension by
+its keywords or a quoted figure, both goals of a tension named), which ties what is
+learned to what curators wrote. No word is dropped as a "stop word": the classifier
+learns what each is worth from the examples, which is what makes it work for any
+knowledge, in any language.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Final
 
-from bot.core.text.language import STOPWORDS
-from bot.core.text.words import WORD, clean, stem
+from bot.core.matching import calibration as c
+from bot.core.matching.vocabulary import Found, Vocabulary
+from bot.core.text.noise import denoise
+from bot.core.text.words import stem, words
 
-CHAR_SIZES: Final = (3, 4, 5)
-CJK_SIZES: Final = (1, 2, 3)
-WORD_WEIGHT: Final = 1.0
-PAIR_WEIGHT: Final = 0.8
-CHAR_WEIGHT: Final = 0.35
-CONCEPT_WEIGHT: Final = 1.0
-# How a message asks says much about whether it asks us: "what does ROME stand for" and
-# "how do I ..." open differently from "does ROME hurt ...". Function words and the first
-# two words carry that; the classifier learns how much.
-FUNCTION_WEIGHT: Final = 0.5
-OPENING_WEIGHT: Final = 0.7
-MAX_FEATURES: Final = 600  # bounded work for a message of any length
+READINGS_KEPT: Final = 4096  # recent messages read, per knowledge
 
 
 def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalpha()
 
 
-Concepts = Callable[[str], Iterable[str]]
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one word (cached: words repeat across messages)."""
+    padded = f" {word} "
+    return tuple(
+        "c" + padded[i : i + size] for size in c.CHAR_SIZES for i in range(len(padded) - size + 1)
+    )
 
 
-def no_concepts(text: str) -> Iterable[str]:
-    return ()
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One message as the matcher reads it."""
+
+    text: str  # the message with its noise undone
+    words: tuple[str, ...]
+    found: Found
+    features: dict[str, float]
 
 
-def features(text: str, concepts: Concepts = no_concepts) -> dict[str, float]:
-    """Raw term counts of a text, weighted by kind of feature.
-
-    ``concepts`` names what the knowledge's own vocabulary finds in the text (a goal by
-    any alias or typo of it, a tension by its keywords): shared concepts make "calib
-    tradeoffs?" near calibration's examples, not near every example about tradeoffs.
-    """
-    out: dict[str, float] = defaultdict(float)
-    for concept in concepts(text):
-        out["k" + concept] += CONCEPT_WEIGHT
-    words = WORD.findall(clean(text))
+def featurise(folded: list[str], found: Found) -> dict[str, float]:
+    """Counts of a message's features, by name; the first letter of a name says its kind
+    (see :data:`~bot.core.matching.calibration.FEATURE_WEIGHTS`)."""
+    out: Counter[str] = Counter()
+    for label, strength in found.labels.items():
+        out[f"k{label}"] += round(strength)
+    out.update(f"b{tension_id}" for tension_id in found.both_goals)
+    out.update(f"a{label}" for label in found.capitals)
+    out.update(f"f{tension_id}" for tension_id in found.figures)
     content: list[str] = []
-    for word in words:
-        if any(_is_cjk(ch) for ch in word):
-            # No spaces between Chinese words: characters and their pairs stand in.
-            for size in CJK_SIZES:
-                for i in range(len(word) - size + 1):
-                    out["z" + word[i : i + size]] += CHAR_WEIGHT * size
-            continue
-        if word in STOPWORDS or word.isdigit():
-            out["s" + word] += FUNCTION_WEIGHT
+    for word in folded[: c.MAX_WORDS]:
+        if not word.isascii() and any(_is_cjk(ch) for ch in word):
+            # No spaces between words: characters and their runs stand in.
+            out.update(_cjk_grams(word))
             continue
         s = stem(word)
         content.append(s)
-        out["w" + s] += WORD_WEIGHT
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            for i in range(len(padded) - size + 1):
-                out["c" + padded[i : i + size]] += CHAR_WEIGHT
-        if len(out) > MAX_FEATURES:
-            break
-    if len(words) >= 2:
-        out["^" + words[0] + " " + words[1]] += OPENING_WEIGHT
-    for a, b in pairwise(content):
-        out[f"p{a} {b}"] += PAIR_WEIGHT
-    return out
+        out["w" + s] += 1
+        out.update(_word_grams(word))
+    if folded:
+        out["^" + folded[0]] += 1
+    if len(folded) >= 2:
+        out["^" + folded[0] + " " + folded[1]] += 1
+    out.update(f"p{a} {b}" for a, b in pairwise(content))
+    return dict(out)
+
+
+@lru_cache(maxsize=16384)
+def _cjk_grams(word: str) -> tuple[str, ...]:
+    return tuple(
+        "z" + word[i : i + size] for size in c.CJK_SIZES for i in range(len(word) - size + 1)
+    )
+
+
+class Reader:
+    """Reads messages against one knowledge's vocabulary; recent readings are kept, since
+    the same text is read for its answer, its follow-up and the teach menu."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._kept: OrderedDict[str, Reading] = OrderedDict()
+
+    def read(self, text: str) -> Reading:
+        kept = self._kept.get(text)
+        if kept is not None:
+            self._kept.move_to_end(text)
+            return kept
+        vocabulary = self.vocabulary
+        plain = denoise(text, vocabulary.lexicon, lambda w: vocabulary.correct(w) != w)
+        folded = [vocabulary.correct(w) for w in words(plain)]
+        found = vocabulary.find(plain, folded)
+        reading = Reading(plain, tuple(folded), found, featurise(folded, found))
+        self._kept[text] = reading
+        if len(self._kept) > READINGS_KEPT:
+            self._kept.popitem(last=False)
+        return reading

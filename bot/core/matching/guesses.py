@@ -2,16 +2,15 @@
 
 A moderator teaching the bot picks the right answer from a list; the bot's own best
 guesses come first so that the usual case is one click. The classifier gives every answer
-a probability; the lexical reading adds what it saw (its answer and its runners-up), which
-matters where the classifier knows nothing (no examples, or too many answers to learn).
-Everything else follows in knowledge order, so every answer is somewhere on the list.
+a probability (an exact example: that answer, for certain); everything else follows in
+knowledge order, so every answer is somewhere on the list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.knowledge.label import Kind, Label
+from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import example_key
 from bot.core.matching.matcher import Matcher
 from bot.core.text.message import read_message
@@ -34,19 +33,14 @@ def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
     ]
     prose = read_message(text).prose
     scores = dict.fromkeys(labels, 0.0)
-    for label, p in matcher.classifier.probabilities(prose).items():
+    [judged] = matcher.judge([prose])
+    for label, p in judged.probabilities.items():
         if label in scores:
             scores[label] = p
-    lexical = matcher.lexical.match(prose)
-    if lexical.kind is not Kind.NONE:
-        own = lexical.label
-        scores[own] = max(scores.get(own, 0.0), lexical.score)
-    for target in lexical.alternatives:  # runner-up tensions, or "did you mean" targets
-        for label in (Label.tension(target), Label.goal(target)):
-            if label in scores:
-                scores[label] = max(scores[label], lexical.score / 2)
+    if judged.label in scores:  # the top answer reads as sure as the bot would say it
+        scores[judged.label] = max(scores[judged.label], judged.score)
     known = matcher.known.get(example_key(prose))
-    if known in scores:  # exactly an example already: that answer, for certain
+    if known is not None and known in scores:  # exactly an example already: certain
         scores[known] = 1.0
     position = {label: i for i, label in enumerate(labels)}
     ordered = sorted(labels, key=lambda label: (-scores[label], position[label]))

@@ -1,123 +1,96 @@
 """Question in, answer out: which tension (or goal, or the list) a person is asking about.
 
-Two readings of the same message, each good where the other is weak:
+One reading of each message, learned from the knowledge (:mod:`~bot.core.matching.training`):
+its n-grams, the knowledge's own terms, and what it means (a multilingual sentence
+embedding), weighed by a classifier trained on the examples, with a score calibrated on
+out-of-fold predictions so that it is the probability the answer is right. The bot answers
+when that is at least :data:`~bot.core.matching.calibration.ANSWER_MIN`; below, it says it
+is not sure and offers what came close.
 
-* the **lexical** reading (:mod:`~bot.core.matching.lexical`) finds the knowledge's own
-  words, acronyms, figures and their typos, and is precise when people use them;
-* the **classifier** (:mod:`~bot.core.matching.classifier`), trained on the knowledge's
-  example questions, which carries paraphrases, slang, other languages and, through the
-  not-answered examples, what must stay unanswered although it names a goal.
-
-The lexical answer stands unless the examples clearly say otherwise: the message is most
-like a known non-question ("what does ROME stand for"), or clearly like another answer.
-When the lexical reading finds nothing, a confident example match answers. A long message
-is also read sentence by sentence, so one clause can ask while the others give context.
-
-The blend's thresholds were tuned on ``tests/data/realistic/dev.yaml`` only;
-``benchmarks/bench_matcher.py`` reports accuracy on every labelled set.
+A message is read whole and sentence by sentence: one clause can ask while the others
+give context, and a message that asks two documented things gets both answers. A message
+that is exactly one of the examples gets that example's answer, whatever was learned.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Generator
+from dataclasses import replace
 
 from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import Knowledge, example_key
+from bot.core.matching import calibration as c
 from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
-from bot.core.matching.classifier import LinearClassifier
-from bot.core.matching.lexical import MAX_ALTERNATIVES, LexicalMatcher, Thresholds
-from bot.core.matching.reading import combine, read
+from bot.core.matching.bank import Example, bank, known_answers
+from bot.core.matching.features import Reader, Reading
+from bot.core.matching.model import Judgement, Model
+from bot.core.matching.semantic import Embeddings
+from bot.core.matching.semantic import embeddings as shared_embeddings
+from bot.core.matching.training import train
+from bot.core.matching.vocabulary import Vocabulary
 from bot.core.stepwise import finish
 from bot.core.text.message import read_message
+from bot.core.text.noise import Lexicon
+from bot.core.text.words import asks, words
 
 log = logging.getLogger(__name__)
 
-MAX_LEARNED_LABELS = 500  # answers the classifier may learn to tell apart
 
-
-@dataclass(frozen=True)
-class Blend:
-    """How the learned classifier weighs against the lexical reading (probabilities 0..1).
-
-    ``veto``: a lexical answer is dropped when the classifier gives ``none`` this much
-    (``veto_firm`` when the lexical reading is ``firm``: a figure, an acronym, both goals).
-    ``override``: a lexical answer gives way to another the classifier is this sure of,
-    ``override_firm`` when the lexical reading is firm: its score reaches ``firm``, or its
-    evidence is strong (an acronym, a figure, both goals named). "What's the catch with
-    unlearning?" names one goal with a cost word, which the lexical reading sends to that
-    goal's one tension; the examples know it asks about the goal.
-    ``answer``: without a lexical answer, the classifier answers alone this sure.
-    ``part``: a sentence of a long message answers alone only this confidently (lexical).
-    ``suggest``: a "did you mean" needs this much probability.
-    """
-
-    veto: float = 0.35
-    veto_firm: float = 0.6
-    override: float = 0.4
-    override_firm: float = 0.8
-    torn: float = 0.5  # to answer when the lexical reading saw several answers, equally
-    firm: float = 0.9
-    answer: float = 0.2
-    margin: float = 0.15  # ... and this far ahead of ``none``
-    part: float = 0.7
-    suggest: float = 0.1
-
-
-def bank(knowledge: Knowledge) -> Iterator[tuple[Label, str]]:
-    """The curators' examples, plus the names the knowledge gives itself.
-
-    "Calibration vs Capability" is how people write a tension's name in a hurry; without
-    these, a bank of chatty examples would find such a terse message closest to some
-    chatter that happens to share a word.
-    """
-    for tension in knowledge.tensions.values():
-        a, b = knowledge.goal_names(tension)
-        for name in (tension.title, f"{a} vs {b}", f"{b} vs {a}"):
-            yield Label.tension(tension.id), name
+def lexicon_of(knowledge: Knowledge) -> Lexicon:
+    """Every word the knowledge uses: what undoing noise may turn a word into."""
+    texts: list[str] = [text for _, text in knowledge.examples()]
     for goal in knowledge.goals.values():
-        yield Label.goal(goal.id), goal.name
-    yield from knowledge.examples()
+        texts += [goal.name, goal.description, *goal.aliases]
+    for tension in knowledge.tensions.values():
+        texts += [tension.title, tension.summary, tension.tradeoff, *tension.keywords]
+        texts += list(tension.research)
+    return Lexicon.of(texts)
 
 
-def _classifier_steps(
-    knowledge: Knowledge, lexical: LexicalMatcher
-) -> Generator[None, None, LinearClassifier]:
-    """The cached model for this knowledge, or one trained now (and cached).
-
-    Without curated examples there is nothing to learn beyond the lexical reading, and a
-    knowledge base with thousands of tensions would need a weight per feature per tension:
-    both are left to the lexical reading alone.
-    """
-    labels = len(knowledge.tensions) + len(knowledge.goals) + 2
-    if labels > MAX_LEARNED_LABELS or next(knowledge.examples(), None) is None:
-        return LinearClassifier.untrained()
-    key = model_cache.key_for(knowledge.fingerprint)
-    classifier = model_cache.recall(key, lexical.concepts)
-    if classifier is not None:
-        return classifier
-    try:
-        classifier = yield from LinearClassifier.steps(bank(knowledge), lexical.concepts)
-    except (ArithmeticError, MemoryError, ValueError) as exc:
-        # A bot that answers from its word lists beats one that does not start.
-        log.warning("the classifier could not be trained (%s); answering lexically", exc)
-        return LinearClassifier.untrained()
-    model_cache.store(key, classifier)
-    return classifier
-
-
-def _rescored(answer: Answer, score: float) -> Answer:
-    return Answer(
-        answer.question,
-        answer.kind,
-        min(1.0, score),
-        tension=answer.tension,
-        goal=answer.goal,
-        goals=answer.goals,
-        alternatives=answer.alternatives,
+def question_openers(examples: list[Example]) -> frozenset[str]:
+    """Words that open a question: at least ``OPENER_MIN`` examples start with them, and
+    most of those examples end with a question mark."""
+    starts: dict[str, list[bool]] = {}
+    for example in examples:
+        folded = words(example.text)
+        if example.asked and folded:
+            starts.setdefault(folded[0], []).append(asks(example.text))
+    return frozenset(
+        w
+        for w, marks in starts.items()
+        if len(marks) >= c.OPENER_MIN and sum(marks) * 2 > len(marks)
     )
+
+
+def common_words(examples: list[Example]) -> frozenset[str]:
+    """Words so common across the examples that they say how, not what, a message asks:
+    in at least ``COMMON_SHARE`` of them (learned, so in the knowledge's languages)."""
+    counts: dict[str, int] = {}
+    for example in examples:
+        for word in set(words(example.text)):
+            counts[word] = counts.get(word, 0) + 1
+    least = max(2.0, c.COMMON_SHARE * len(examples))
+    return frozenset(w for w, n in counts.items() if n >= least)
+
+
+def _model_steps(
+    knowledge: Knowledge, reader: Reader, vectors: Embeddings
+) -> Generator[None, None, Model]:
+    """The cached model for this knowledge, or one trained now (and cached)."""
+    key = model_cache.key_for(knowledge.fingerprint, vectors.model.model_id)
+    model = model_cache.recall(key)
+    if model is not None:
+        return model
+    try:
+        model = yield from train(bank(knowledge), reader, vectors)
+    except (ArithmeticError, MemoryError, ValueError) as exc:
+        # A bot that answers exact examples beats one that does not start.
+        log.warning("the classifier could not be trained (%s); answering examples only", exc)
+        return Model.empty()
+    model_cache.store(key, model)
+    return model
 
 
 class Matcher:
@@ -126,45 +99,51 @@ class Matcher:
     def __init__(
         self,
         knowledge: Knowledge,
-        thresholds: Thresholds | None = None,
-        blend: Blend | None = None,
         *,
-        lexical: LexicalMatcher | None = None,
-        classifier: LinearClassifier | None = None,
+        model: Model | None = None,
+        embeddings: Embeddings | None = None,
     ) -> None:
-        """``lexical`` and ``classifier`` are given when built beforehand (by :meth:`steps`)."""
+        """``model`` is given when built beforehand (by :meth:`steps`); ``embeddings``
+        when not the process's own (a benchmark reading without the semantic model)."""
         self.knowledge = knowledge
-        self.lexical = lexical or LexicalMatcher(knowledge, thresholds)
-        if classifier is None:
-            classifier = finish(_classifier_steps(knowledge, self.lexical))
-        self.classifier = classifier
-        # What curators wrote is answered as they said, whatever the classifier learned.
-        self.known = {example_key(text): label for label, text in bank(knowledge)}
-        self.blend = blend or Blend()
+        examples = bank(knowledge)
+        self.vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
+        self.reader = Reader(self.vocabulary)
+        self.embeddings = embeddings or shared_embeddings()
+        self.known = known_answers(examples)
+        self.openers = question_openers(examples)
+        self.common = common_words(examples)
+        # Words some question was asked with: the classifier knows how they are asked.
+        self.asked_words = frozenset(w for e in examples if e.asked for w in words(e.text))
+        if model is None:
+            model = finish(_model_steps(knowledge, self.reader, self.embeddings))
+        self.model = model
 
     @classmethod
     def steps(cls, knowledge: Knowledge) -> Generator[None, None, Matcher]:
         """Build a matcher in slices of a few milliseconds, for a reload between answers."""
-        lexical = LexicalMatcher(knowledge)
+        vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
         yield
-        classifier = yield from _classifier_steps(knowledge, lexical)
-        return cls(knowledge, lexical=lexical, classifier=classifier)
+        model = yield from _model_steps(knowledge, Reader(vocabulary), shared_embeddings())
+        return cls(knowledge, model=model)
 
-    def match(self, question: str) -> Answer:
-        """Decide what a question asks for. Never raises, whatever the text."""
-        message = read_message(question)
-        lexical, strong = self.lexical.read_and_match(message.prose)
-        if lexical.kind is Kind.NONE and message.parts:
-            lexical = self._best_part(message.parts) or lexical
-        answer = self.decide(
-            question,
-            lexical,
-            self.classifier.probabilities(message.prose),
-            self.known.get(example_key(message.prose)),
-            strong,
-        )
-        # The lexical reading saw only the prose (or one sentence); report what was asked.
-        return replace(answer, question=question)
+    # --- reading --------------------------------------------------------------------
+
+    def judge(self, texts: list[str]) -> list[Judgement]:
+        """What the model says of each text (embedded together, in one batch)."""
+        readings = [self.reader.read(t) for t in texts]
+        return self.model.judge_all(readings, self.embeddings.of([r.text for r in readings]))
+
+    def read(self, text: str) -> Reading:
+        return self.reader.read(text)
+
+    def reads_as_question(self, text: str) -> bool:
+        """Written as a question: a question mark, or an opening word that the knowledge's
+        examples open questions with (learned from them, so in their languages)."""
+        if asks(text):
+            return True
+        folded = words(text)
+        return bool(folded) and folded[0] in self.openers
 
     def goals_named(self, text: str) -> tuple[str, ...]:
         """The goals a message names (by name or alias), strongest first; no decision made.
@@ -172,81 +151,91 @@ class Matcher:
         A follow-up such as "and calibration?" names a goal without asking about it in
         general: the conversation decides what it means from the last answer.
         """
-        q = read(self.lexical.index, text)
-        if q is None:
-            return ()
-        weights = {g: combine(hits) for g, hits in q.goal_hits.items() if hits}
-        return tuple(sorted(weights, key=lambda g: (-weights[g], g)))
+        return self.reader.read(text).found.goals
 
-    def _best_part(self, parts: tuple[str, ...]) -> Answer | None:
-        """The most confident answer to one sentence of a long message, if any is sure."""
-        answers = [self.lexical.match(part) for part in parts]
-        confident = [a for a in answers if a.kind is not Kind.NONE and a.score >= self.blend.part]
-        return max(confident, key=lambda a: a.score, default=None)
+    # --- deciding -------------------------------------------------------------------
 
-    def decide(
-        self,
-        question: str,
-        lexical: Answer,
-        probabilities: dict[Label, float],
-        known: Label | None = None,
-        strong: bool = False,
-    ) -> Answer:
-        """The blend of the readings (public so the benchmark can retune it on cached ones)."""
-        b = self.blend
+    def match(self, question: str) -> Answer:
+        """Decide what a question asks for (and any further question in it). Never raises."""
+        message = read_message(question)
+        texts = [message.prose, *message.parts[: c.MAX_PARTS]]
+        judged = self.judge(texts)
+        whole = judged[0]
+        known = self.known.get(example_key(message.prose))
+        named = self._named_alone(message.prose)
         if known is not None:
-            return self._labelled(question, known, 1.0, lexical)
-        best, p = max(
-            probabilities.items(), key=lambda x: (x[1], str(x[0])), default=(Label.NONE, 0.0)
-        )
-        if lexical.kind is not Kind.NONE:
-            own = lexical.label
-            if best == own:
-                return _rescored(lexical, max(lexical.score, p))
-            firm = strong or lexical.score >= b.firm
-            if best == Label.NONE and p >= (b.veto_firm if firm else b.veto):
-                return self._none(question, (own,), p)
-            if best != Label.NONE and p >= (b.override_firm if firm else b.override):
-                return self._labelled(question, best, p, lexical)
-            return lexical
-        torn = len(lexical.alternatives) > 1  # the lexical reading saw several, equally
-        ahead = p - probabilities.get(Label.NONE, 0.0) >= b.margin
-        if best != Label.NONE and ahead and p >= (b.torn if torn else b.answer):
-            return self._labelled(question, best, p, lexical)
-        if lexical.alternatives:
-            return lexical
-        close = sorted(
-            (x for x, q in probabilities.items() if x != Label.NONE and q >= b.suggest),
-            key=lambda x: -probabilities[x],
-        )
-        return self._none(question, tuple(close), probabilities.get(best, 0.0))
+            primary = self._answer(question, known, 1.0, whole)
+        elif named is not None and not (whole.answers and whole.label != named):
+            primary = self._answer(question, named, max(whole.score, c.ANSWER_MIN), whole)
+        elif whole.answers:
+            primary = self._answer(question, whole.label, whole.score, whole)
+        else:
+            part = max((j for j in judged[1:] if j.answers), key=lambda j: j.score, default=None)
+            if part is None:
+                return self._none(question, whole, self.reader.read(message.prose))
+            primary = self._answer(question, part.label, part.score, part)
+        further = self._further(question, primary, judged[1:])
+        return replace(primary, more=further) if further else primary
 
-    def _labelled(self, question: str, label: Label, confidence: float, lexical: Answer) -> Answer:
-        """The answer a label names, or ``none`` when it names nothing in this knowledge."""
-        kind, target = label.kind, label.target
-        confidence = max(0.0, min(1.0, confidence))
-        if kind is Kind.TENSION and target in self.knowledge.tensions:
-            runners = tuple(x for x in lexical.alternatives if x != target)
+    def _named_alone(self, text: str) -> Label | None:
+        """The answer a message names and nothing else, by a word no example uses yet: a
+        keyword a curator just added, with only common words around it ("what about
+        glimmerquant?"), is asked as written. A term the examples use is left to the
+        classifier, which has learned how it is asked (and that "what's MEMIT?" is not)."""
+        reading = self.reader.read(text)
+        spans = reading.found.spans
+        if len(spans) != 1 or not reading.words:
+            return None
+        [(label, where)] = spans.items()
+        named = [w for i, w in enumerate(reading.words) if i in where]
+        rest = [w for i, w in enumerate(reading.words) if i not in where]
+        new = any(w not in self.asked_words for w in named)
+        return label if new and all(w in self.common for w in rest) else None
+
+    def _further(
+        self, question: str, primary: Answer, parts: list[Judgement]
+    ) -> tuple[Answer, ...]:
+        """Other documented things the message's sentences ask about, each answered."""
+        seen = {primary.label}
+        out: list[Answer] = []
+        for part in sorted(parts, key=lambda j: -j.score):
+            if part.label in seen or part.label == Label.NONE or part.score < c.FURTHER_MIN:
+                continue
+            seen.add(part.label)
+            out.append(self._answer(question, part.label, part.score, part))
+        return tuple(out[: c.MAX_FURTHER])
+
+    def _answer(self, question: str, label: Label, score: float, judged: Judgement) -> Answer:
+        """The answer a label names (``none`` when it names nothing in this knowledge)."""
+        score = max(0.0, min(1.0, score))
+        if label.kind is Kind.TENSION and label.target in self.knowledge.tensions:
+            runners = tuple(
+                other.target
+                for other, p in sorted(judged.probabilities.items(), key=lambda x: -x[1])
+                if other.kind is Kind.TENSION and other != label and p >= c.SUGGESTION_FLOOR
+            )
             return Answer(
                 question,
                 Kind.TENSION,
-                confidence,
-                tension=target,
-                goals=self.knowledge.tensions[target].goals,
-                alternatives=runners[:MAX_ALTERNATIVES],
+                score,
+                tension=label.target,
+                goals=self.knowledge.tensions[label.target].goals,
+                alternatives=runners[: c.MAX_SUGGESTIONS],
             )
-        if kind is Kind.GOAL and target in self.knowledge.goals:
-            return Answer(question, Kind.GOAL, confidence, goal=target)
-        if kind is Kind.LIST:
-            return Answer(question, Kind.LIST, confidence)
-        return self._none(question, (), 0.0)
+        if label.kind is Kind.GOAL and label.target in self.knowledge.goals:
+            return Answer(question, Kind.GOAL, score, goal=label.target)
+        if label.kind is Kind.LIST:
+            return Answer(question, Kind.LIST, score)
+        return Answer(question, Kind.NONE, score)
 
-    def _none(self, question: str, near: tuple[Label, ...], score: float) -> Answer:
-        """``none``, suggesting the tensions or goals the message came closest to."""
-        suggestions: list[str] = []
-        for label in near:
-            if label.target and label.target not in suggestions:
-                suggestions.append(label.target)
-        return Answer(
-            question, Kind.NONE, min(score, 1.0), alternatives=tuple(suggestions[:MAX_ALTERNATIVES])
+    def _none(self, question: str, judged: Judgement, reading: Reading) -> Answer:
+        """``none``, suggesting the tensions or goals the message came closest to (those
+        likely enough, then those its words name); its score is the probability that
+        nothing documented was asked for."""
+        named = sorted(
+            (label for label in reading.found.labels if label.target),
+            key=lambda label: -judged.probabilities.get(label, 0.0),
         )
+        near = tuple(dict.fromkeys(s.target for s in (*judged.suggestions, *named) if s.target))
+        score = 1.0 - judged.score if judged.label != Label.NONE else 1.0
+        return Answer(question, Kind.NONE, score, alternatives=near[: c.MAX_SUGGESTIONS])

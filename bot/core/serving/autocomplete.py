@@ -84,6 +84,8 @@ def narrow(snapshot: Snapshot, goal_id: str, question: str) -> Answer:
     goal = knowledge.goals[goal_id]
     own = {t.id for t in knowledge.tensions_of(goal_id)}
     question = question.strip()
+    if not question:
+        return Answer(question, Kind.GOAL, 1.0, goal=goal_id)
     if question in own:  # picked from autocomplete
         return _tension_answer(snapshot, question)
     for text in (question, f"{goal.name} {question}"):

@@ -18,7 +18,6 @@ from ...core.conversation.resolve import respond
 from ...core.knowledge.label import Kind
 from ...core.matching.policy import answer_unprompted
 from ...core.rendering.render import list_card
-from ...core.text.words import reads_as_question
 from ..answering import (
     message_text,
     record_question,
@@ -91,8 +90,11 @@ class Questions(commands.Cog):
         answer = turn.answer
         if route == "reply" and answer.kind is Kind.NONE and turn.unclear is None:
             return  # "lol nice" under an answer is not meant for the bot
-        if route == "channel" and not (turn.follow_up or answer_unprompted(text, answer)):
-            if reads_as_question(text):  # asked, but not confidently answerable: a gap to see
+        asked = snapshot.matcher.reads_as_question(text)
+        if route == "channel" and not (
+            turn.follow_up or answer_unprompted(text, answer, asked=asked)
+        ):
+            if asked:  # asked, but not confidently answerable: a gap to see
                 record_question(
                     self.bot,
                     route,

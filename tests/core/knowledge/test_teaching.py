@@ -20,7 +20,7 @@ from bot.core.matching.guesses import ranked_answers
 from bot.core.matching.matcher import Matcher
 from bot.core.serving.store import KnowledgeStore
 
-MISSED = "can you be both the best and the cheapest?"
+MISSED = "gold-plated or thrifty, which wins?"
 EFFICIENT = Label.tension("capability-vs-efficiency")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,13 +13,29 @@ import pytest
 
 from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.loader import load_knowledge, load_or_raise
-from bot.core.matching.classifier import LinearClassifier
-from bot.core.matching.features import features
+from bot.core.knowledge.model import Knowledge
+from bot.core.matching import model_cache, training
+from bot.core.matching.features import featurise
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.model import Model
+from bot.core.matching.vocabulary import Found
+from bot.core.text.words import words
 from bot.core.serving.store import KnowledgeStore
 from bot.core.text.message import read_message
 
 Write = Callable[[str, str], Path]
+
+
+@contextlib.contextmanager
+def monkeypatched_cache_off() -> Iterator[None]:
+    """Train for real: no model from memory or disk."""
+    saved = os.environ.get("TENSIONBOT_CACHE_DIR")
+    os.environ["TENSIONBOT_CACHE_DIR"] = ""
+    model_cache._memory.clear()
+    try:
+        yield
+    finally:
+        os.environ["TENSIONBOT_CACHE_DIR"] = saved or ""
 
 
 @pytest.fixture
@@ -34,54 +52,66 @@ def bare(knowledge_copy: Path) -> Path:
     return knowledge_copy
 
 
-BANK = [
-    (Label.parse("tension:a"), "does peeking inside the network make serving pricier"),
-    (Label.parse("tension:a"), "looking at what the model is thinking costs a lot of compute?"),
-    (Label.parse("tension:b"), "can you make a model forget one customer's records"),
-    (Label.parse("tension:b"), "deleting a fact from the model breaks nearby facts?"),
-    (Label.parse("none"), "the reading group is moved to thursday"),
-    (Label.parse("none"), "what does ROME stand for"),
-    (Label.parse("list"), "what can I ask you about"),
-]
+def trained(knowledge_dir: Path) -> Matcher:
+    return Matcher(load_or_raise(knowledge_dir))
 
 
-def best(probabilities: dict[Label, float]) -> str:
-    return str(max(probabilities.items(), key=lambda item: item[1])[0])
+def test_the_classifier_learns_answers_from_examples(bare: Path, write: Write) -> None:
+    path = bare / "tensions" / "interpretability-vs-efficiency.yaml"
+    path.write_text(path.read_text() + EXAMPLES_TENSION)
+    write("not-answered.yaml", "examples:\n  - the reading group is moved to thursday\n")
+    matcher = trained(bare)
+    [judged] = matcher.judge(["does peeking under the hood cost us at serving time?"])
+    assert judged.label == Label.tension("interpretability-vs-efficiency")
+    assert abs(sum(judged.probabilities.values()) - 1.0) < 1e-4
+    assert 0.0 <= judged.score <= 1.0
 
 
-def test_the_classifier_learns_labels_from_examples() -> None:
-    model = LinearClassifier.train(BANK)
-    assert best(model.probabilities("is peeking inside the network pricey?")) == "tension:a"
-    assert best(model.probabilities("make the model forget my records")) == "tension:b"
-    assert abs(sum(model.probabilities("anything at all").values()) - 1.0) < 1e-5
-
-
-def test_training_in_steps_pauses_and_is_deterministic() -> None:
-    whole = LinearClassifier.train(BANK * 40)
-    steps = LinearClassifier.steps(BANK * 40)
+def test_training_in_steps_pauses_and_is_deterministic(knowledge: Knowledge) -> None:
+    steps = Matcher.steps(knowledge)
+    model_cache._memory.clear()
     pauses = 0
-    while True:
-        try:
-            next(steps)
-            pauses += 1
-        except StopIteration as done:
-            sliced = done.value
-            break
-    assert pauses >= 3
-    assert sliced.labels == whole.labels
-    assert (sliced.weights == whole.weights).all()
+    with monkeypatched_cache_off():
+        while True:
+            try:
+                next(steps)
+                pauses += 1
+            except StopIteration as done:
+                sliced: Matcher = done.value
+                break
+        again = Matcher(knowledge)
+    assert pauses >= 20
+    assert sliced.model.labels == again.model.labels
+    assert (sliced.model.linear.sparse == again.model.linear.sparse).all()
+    assert sliced.model.calibrator == again.model.calibrator
 
 
-def test_too_few_labels_to_learn_from() -> None:
-    assert LinearClassifier.train([]).probabilities("anything") == {}
-    only = LinearClassifier.train([(Label.NONE, "hello")])
-    assert only.probabilities("hi") == {Label.NONE: 1.0}
+def test_a_trained_model_survives_the_trip_through_bytes(knowledge: Knowledge) -> None:
+    model = Matcher(knowledge).model
+    back = Model.from_bytes(model.to_bytes())
+    assert back.labels == model.labels
+    assert back.calibrator == model.calibrator
+    assert (back.linear.dense == model.linear.dense).all()
+    with pytest.raises((ValueError, KeyError, OSError)):
+        Model.from_bytes(b"not a model")
+
+
+def test_too_few_answers_to_learn_from(bare: Path) -> None:
+    for path in (bare / "tensions").glob("*.yaml"):
+        path.unlink()
+    goals = bare / "goals.yaml"
+    text = goals.read_text()
+    goals.write_text(text[: text.index("  - id:", text.index("  - id:") + 1)])
+    matcher = trained(bare)
+    assert matcher.model.labels == ()
+    assert matcher.match("anything").kind is Kind.NONE
 
 
 def test_features_cover_chinese_and_bound_long_text() -> None:
-    assert any(key.startswith("z") for key in features("可解释性会增加推理成本吗"))
-    assert len(features("word " * 5000 + "x" * 10_000)) <= 700
-    assert features("") == {}
+    empty = Found()
+    assert any(key.startswith("z") for key in featurise(words("可解释性会增加推理成本吗"), empty))
+    assert len(featurise(words("word " * 5000 + "x" * 10_000), empty)) <= 700
+    assert featurise([], empty) == {}
 
 
 def test_code_blocks_are_set_aside_unless_they_hold_the_only_text() -> None:
@@ -176,20 +206,21 @@ async def test_a_reload_builds_the_examples_between_answers(bare: Path, write: W
     # The build paused for the loop again and again, not once at the end.
     assert turns >= 5
     assert store.snapshot.matcher.match("chatter number 399").kind is Kind.NONE
-    assert Label.NONE in store.snapshot.matcher.classifier.labels
+    assert Label.NONE in store.snapshot.matcher.model.labels
 
 
-def test_a_classifier_that_cannot_train_leaves_the_lexical_reading(
+def test_a_classifier_that_cannot_train_still_answers_its_examples(
     knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(*args: object) -> Iterator[None]:
         yield
         raise MemoryError("no room")
 
-    monkeypatch.setattr(LinearClassifier, "steps", broken)
+    monkeypatch.setattr(training, "train", broken)
+    monkeypatch.setattr("bot.core.matching.matcher.train", broken)
     (knowledge_copy / "overview.yaml").write_text("examples:\n  - a fresh overview example\n")
     matcher = Matcher(load_or_raise(knowledge_copy))
-    assert matcher.classifier.labels == ()
-    assert "answering lexically" in caplog.text
-    answer = matcher.match("does running an SAE slow inference down?")
-    assert (answer.kind, answer.tension) == (Kind.TENSION, "interpretability-vs-efficiency")
+    assert matcher.model.labels == ()
+    assert "answering examples only" in caplog.text
+    assert matcher.match("a fresh overview example").kind is Kind.LIST
+    assert matcher.match("does running an SAE slow inference down?").kind is Kind.NONE
