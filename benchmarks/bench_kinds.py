@@ -28,7 +28,7 @@ from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher
 from bot.settings import bundled_knowledge_dir
 from tests.support import kinds
-from tests.support.conversations import CONVERSATIONS, load, play
+from tests.support.conversations import CONVERSATIONS, load, play, play_given_labels
 
 
 def given(answer: Answer) -> tuple[Label, ...]:
@@ -73,7 +73,12 @@ def score_conversations(matcher: Matcher, name: str, misses: bool) -> dict[str, 
     results: dict[str, list[bool]] = defaultdict(list)
     path = CONVERSATIONS / f"kinds-{name}.yaml"
     for number, conversation in enumerate(load(path, matcher.knowledge), start=1):
+        given = play_given_labels(matcher, conversation)
         for labelled, turn in zip(conversation, play(matcher, conversation), strict=True):
+            if labelled.follow_up:
+                results["follow-up, given the labelled context"].append(
+                    labelled.judge(given[labelled.position])
+                )
             good = labelled.judge(turn)
             role = labelled.role
             results[f"conversation {role}"].append(good)

@@ -152,6 +152,7 @@ def test_ask_json_one_line_per_argument(
         "goals",
         "score",
         "alternatives",
+        "more",
     }
     assert err == ""
 
@@ -225,6 +226,7 @@ def test_ask_json_conversation_answers_follow_ups_and_restarts_on_an_empty_line(
         "goals",
         "score",
         "alternatives",
+        "more",
         "follow_up",
         "section",
     }

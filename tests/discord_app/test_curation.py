@@ -143,7 +143,7 @@ async def test_a_missing_folder_is_created(harness: Harness) -> None:
 
 async def test_cli_stats_reads_the_same_log(harness: Harness) -> None:
     fake = harness.fake
-    await fake.slash(fake.person("gil"), "ask", {"question": "what about robustness?"})
+    await fake.slash(fake.person("gil"), "ask", {"question": "what is for lunch today?"})
     await fake.slash(fake.person("gil"), "ask", {"question": "is interpretability expensive?"})
     await harness.bot.questions.flush()  # type: ignore[union-attr]
     done = subprocess.run(
@@ -166,4 +166,4 @@ async def test_cli_stats_reads_the_same_log(harness: Harness) -> None:
     report = json.loads(done.stdout)
     assert report["answered"]["7"] == 1
     assert report["unanswered"]["7"] == 1
-    assert report["top_unanswered"][0]["example"] == "what about robustness?"
+    assert report["top_unanswered"][0]["example"] == "what is for lunch today?"

@@ -155,7 +155,7 @@ async def test_same_answer_in_a_minute_points_to_the_first(harness: Harness) -> 
     fake = harness.fake
     kim, lee = fake.person("kim"), fake.person("lee")
     before = len(fake.sent)
-    await fake.say(kim, "is interpretability expensive?", channel_id=p.ASK_ID)
+    await fake.say(kim, "does SAE analysis slow inference down?", channel_id=p.ASK_ID)
     first = await fake.next_message(before)
     await fake.say(lee, "why is interpretability so expensive?", channel_id=p.ASK_ID)
     second = await fake.next_message(before + 1)
@@ -172,7 +172,9 @@ async def test_a_burst_of_repeats_gets_one_answer_and_pointers_to_it(harness: Ha
     fake = harness.fake
     before = len(fake.sent)
     for i in range(30):  # back to back: none waits for the bot's reply to the one before
-        await fake.say(fake.person(f"p{i}"), "is interpretability expensive?", channel_id=p.ASK_ID)
+        await fake.say(
+            fake.person(f"p{i}"), "does SAE analysis slow inference down?", channel_id=p.ASK_ID
+        )
     await fake.wait_until(lambda: len(fake.sent) >= before + 30)
     replies = fake.sent[before:]
     full = [r for r in replies if r["embeds"][0].get("title") == "Interpretability vs Efficiency"]
@@ -187,11 +189,15 @@ async def test_a_burst_of_repeats_gets_one_answer_and_pointers_to_it(harness: Ha
 async def test_a_repeat_of_an_answer_that_failed_is_answered_in_full(harness: Harness) -> None:
     fake = harness.fake
     fake.fail("POST", r"/channels/\d+/messages", 403, times=1)
-    await fake.say(fake.person("ora"), "is interpretability expensive?", channel_id=p.ASK_ID)
+    await fake.say(
+        fake.person("ora"), "does SAE analysis slow inference down?", channel_id=p.ASK_ID
+    )
     await fake.wait_until(lambda: len(fake.calls("POST", r"/channels/\d+/messages")) >= 1)
     await asyncio.sleep(0.1)
     before = len(fake.sent)
-    await fake.say(fake.person("pax"), "is interpretability expensive?", channel_id=p.ASK_ID)
+    await fake.say(
+        fake.person("pax"), "does SAE analysis slow inference down?", channel_id=p.ASK_ID
+    )
     reply = await fake.next_message(before)
     assert reply["embeds"][0]["title"] == "Interpretability vs Efficiency"
 

@@ -3,13 +3,14 @@
 The order matters and is the whole policy:
 
 1. the message is matched on its own, as if there were no conversation;
-2. if it does not read as a follow-up, or nothing came before, that answer stands;
+2. if nothing came before, or it does not read as a follow-up (learned from the
+   knowledge's ``follow-ups.yaml``: :mod:`bot.core.matching.follow_ups`), that answer
+   stands;
 3. otherwise the context resolves it: another goal switched in for one side ("what about
    calibration?" after Interpretability vs Capability is Calibration vs Capability; no such
    tension means the goal's overview), or a part of the same answer ("numbers?");
-4. a confident standalone answer still wins when the message does not lean on the context
-   ("ok different question: can we push the frontier cheaply?"), and a follow-up that fits
-   nothing says so and offers the last answer's buttons.
+4. a confident standalone answer still wins when the message names a tension of its own,
+   and a follow-up that fits nothing says so and offers the last answer's buttons.
 """
 
 from __future__ import annotations
@@ -17,24 +18,23 @@ from __future__ import annotations
 from typing import Final
 
 from bot.core.conversation.context import Context
-from bot.core.conversation.cues import Cue, normalise, read_cue
 from bot.core.conversation.turn import Turn
-from bot.core.knowledge.label import Kind
+from bot.core.knowledge.label import Kind, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.answer import Answer
+from bot.core.matching.calibration import STANDALONE_MIN
+from bot.core.matching.follow_ups import NOTHING, OTHER, SWITCH, switch_to
 from bot.core.matching.matcher import Matcher
+from bot.core.text.words import fold, words
 
-# The matcher's confidence at which a message is taken as a question of its own even in
-# the middle of a conversation. The one place to retune if the score's meaning shifts.
-STANDALONE_MIN: Final = {Kind.TENSION: 0.5, Kind.GOAL: 0.6, Kind.LIST: 0.6}
 FOLLOW_UP_SCORE: Final = 1.0  # what a follow-up reports: the context is not a guess
 COGNATE_PREFIX: Final = 6  # letters a foreign goal name must share ("Kalibrierung")
+SECTIONS: Final = {section.value: section for section in Section}
 
 
 def stands_alone(answer: Answer) -> bool:
     """Whether the matcher is sure enough of a message to answer it without the context."""
-    minimum = STANDALONE_MIN.get(answer.kind)
-    return minimum is not None and answer.score >= minimum
+    return answer.kind is not Kind.NONE and answer.score >= STANDALONE_MIN
 
 
 def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
@@ -43,40 +43,52 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
     knowledge = matcher.knowledge
     if context is None or not _still_known(knowledge, context):
         return Turn(answer)
-    cue = read_cue(text)
-    if cue is None:
-        return Turn(answer)
-    resolved = _resolve(matcher, context, cue, text)
-    if resolved is None:
-        if stands_alone(answer) or not cue.leans_on_context:
-            return Turn(answer)
-        return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.label)
+    asked = matcher.follow_up(text)
+    part = asked.label if asked.answers else None
     sides = _goals_of(knowledge, context)
-    named = matcher.goals_named(text)
-    if stands_alone(answer) and _prefer_standalone(answer, resolved, sides, cue, named):
+    named = matcher.goals_named(text) or _cognates(knowledge, text)
+    # A goal named with only common words around it puts that goal in, when the
+    # follow-up reading itself is not sure what the message asks.
+    switched = _switched_to(part) or (matcher.goal_alone(text) if part is None else None)
+    if switched is not None and switched in knowledge.goals:
+        named = (switched, *(g for g in named if g != switched))
+        part = switch_to(switched)
+    if part is None or part in (OTHER, NOTHING):
+        return Turn(answer)  # a question of its own, or thanks: the context stays
+    new = [g for g in named if g not in sides]
+    section = SECTIONS.get(part)
+    if len(new) > 1 or _names_its_own_tension(answer, named, sides):
+        return Turn(answer)  # the message names its own pair: not a follow-up
+    if new:
+        for keep in sides:  # keep the first side when both would do: it is the subject
+            tension = knowledge.between(keep, new[0])
+            if tension is not None:
+                return _tension_turn(text, tension.id, tension.goals, section)
+        return _goal_turn(text, new[0], section)
+    if section is not None:
+        if context.kind is Kind.TENSION:
+            return _tension_turn(text, context.target, sides, section)
+        return _goal_turn(text, context.target, section)
+    if switched is not None and named:  # "what about efficiency?" after a tension with it
+        return _goal_turn(text, named[0], None)
+    if stands_alone(answer):
         return Turn(answer)
-    return resolved
+    return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.label)
 
 
-def _prefer_standalone(
-    answer: Answer,
-    resolved: Turn,
-    sides: tuple[str, ...],
-    cue: Cue,
-    named: tuple[str, ...],
-) -> bool:
-    """Both readings are possible: the message's own answer wins unless it needs the context.
+def _switched_to(part: str | None) -> str | None:
+    """The goal a ``switch:<goal>`` part puts in."""
+    if part is None or not part.startswith(SWITCH + ":"):
+        return None
+    return part.partition(":")[2]
 
-    A tension the message names by itself (both its goals named, neither side of the
-    conversation's) is its own question even when it says "that"; a goal alone after
-    "and ..." is what the switch is for, whatever the matcher would guess from one word.
-    """
-    if not cue.leans_on_context:
-        return True
-    if answer.kind is not Kind.TENSION or answer.tension == resolved.answer.tension:
+
+def _names_its_own_tension(answer: Answer, named: tuple[str, ...], sides: tuple[str, ...]) -> bool:
+    """A tension the message names by itself (both its goals named, neither side of the
+    conversation's) is its own question even when it says "that"."""
+    if not stands_alone(answer) or answer.kind is not Kind.TENSION:
         return False
-    both_named = set(answer.goals) <= set(named)
-    return both_named and not any(goal in sides for goal in answer.goals)
+    return set(answer.goals) <= set(named) and not any(g in sides for g in answer.goals)
 
 
 def _still_known(knowledge: Knowledge, context: Context) -> bool:
@@ -86,50 +98,28 @@ def _still_known(knowledge: Knowledge, context: Context) -> bool:
     return context.target in knowledge.goals
 
 
-def _resolve(matcher: Matcher, context: Context, cue: Cue, text: str) -> Turn | None:
-    knowledge = matcher.knowledge
-    sides = _goals_of(knowledge, context)
-    named = matcher.goals_named(cue.rest) if cue.rest else ()
-    if not named and cue.switch:
-        named = _cognates(knowledge, cue.rest)
-    new = [g for g in named if g not in sides]
-    if len(new) > 1:  # the message names its own pair: not a follow-up
-        return None
-    if new:
-        for keep in sides:  # keep the first side when both would do: it is the subject
-            tension = knowledge.between(keep, new[0])
-            if tension is not None:
-                return _tension_turn(text, tension.id, tension.goals, cue)
-        return _goal_turn(text, new[0], cue)
-    if cue.section is not None:
-        if context.kind is Kind.TENSION:
-            return _tension_turn(text, context.target, sides, cue)
-        return _goal_turn(text, context.target, cue)
-    if cue.switch and named:  # "what about efficiency?" after a tension with that side
-        return _goal_turn(text, named[0], cue)
-    return None
-
-
 def _goals_of(knowledge: Knowledge, context: Context) -> tuple[str, ...]:
     if context.kind is Kind.TENSION:
         return knowledge.tensions[context.target].goals
     return (context.target,)
 
 
-def _tension_turn(text: str, tension_id: str, goals: tuple[str, ...], cue: Cue) -> Turn:
+def _tension_turn(
+    text: str, tension_id: str, goals: tuple[str, ...], section: Section | None
+) -> Turn:
     answer = Answer(text, Kind.TENSION, FOLLOW_UP_SCORE, tension=tension_id, goals=goals)
-    return Turn(answer, follow_up=True, section=cue.section)
+    return Turn(answer, follow_up=True, section=section)
 
 
-def _goal_turn(text: str, goal_id: str, cue: Cue) -> Turn:
+def _goal_turn(text: str, goal_id: str, section: Section | None) -> Turn:
     answer = Answer(text, Kind.GOAL, FOLLOW_UP_SCORE, goal=goal_id)
-    return Turn(answer, follow_up=True, section=cue.section)
+    return Turn(answer, follow_up=True, section=section)
 
 
 def _fold(word: str) -> str:
     """A word reduced to what cognates share: "Kalibrierung" and "calibration" both
     start "calibr", "Effizienz" and "efficiency" both "eficienc"."""
-    word = normalise(word).replace("k", "c").replace("z", "c").replace("ph", "f")
+    word = fold(word).replace("k", "c").replace("z", "c").replace("ph", "f")
     out: list[str] = []
     for ch in word:
         if not out or out[-1] != ch:
@@ -137,13 +127,13 @@ def _fold(word: str) -> str:
     return "".join(out)
 
 
-def _cognates(knowledge: Knowledge, rest: str) -> tuple[str, ...]:
+def _cognates(knowledge: Knowledge, text: str) -> tuple[str, ...]:
     """Goals named in another language by a word that shares its beginning with the name.
 
-    Only used after "and ..." / "what about ...", where one goal name is expected.
+    Only used once a message reads as a follow-up, where one goal name is expected.
     """
     found: list[str] = []
-    for word in rest.split():
+    for word in words(text):
         if len(word) < COGNATE_PREFIX:
             continue
         folded = _fold(word)

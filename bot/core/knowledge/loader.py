@@ -27,7 +27,7 @@ from bot.core import limits
 from bot.core.knowledge.explain import did_you_mean, explain
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.problems import Problem, format_path
-from bot.core.knowledge.schema import ExamplesFile, Goal, GoalsFile, Tension
+from bot.core.knowledge.schema import ExamplesFile, FollowUpsFile, Goal, GoalsFile, Tension
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
 from bot.core.stepwise import Steps, finish
 
@@ -35,6 +35,7 @@ GOALS_FILE: Final = "goals.yaml"
 TENSIONS_DIR: Final = "tensions"
 OVERVIEW_FILE: Final = "overview.yaml"
 NOT_ANSWERED_FILE: Final = "not-answered.yaml"
+FOLLOW_UPS_FILE: Final = "follow-ups.yaml"
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 MAX_FILES: Final = 20_000
 
@@ -104,6 +105,8 @@ def load_steps(root: str | Path) -> Steps[LoadResult]:
     yield
     not_answered = _load_examples(c, root / NOT_ANSWERED_FILE)
     yield
+    follow_ups = _load_follow_ups(c, root / FOLLOW_UPS_FILE)
+    yield
     _check_root_entries(c, root)
 
     goal_ids = {goal.id for goal, _ in goals}
@@ -118,6 +121,11 @@ def load_steps(root: str | Path) -> Steps[LoadResult]:
         [t for t, _ in tensions],
         overview_examples=overview[0].examples if overview else (),
         not_answered=not_answered[0].examples if not_answered else (),
+        follow_ups=(
+            {part: tuple(getattr(follow_ups, part)) for part in FollowUpsFile.model_fields}
+            if follow_ups
+            else {}
+        ),
         fingerprint=c.digest.hexdigest()[:12],
         source=shown,
     )
@@ -140,7 +148,7 @@ def _check_root_entries(c: _Collector, root: Path) -> None:
         name = entry.name
         if (
             name.startswith(".")
-            or name in (GOALS_FILE, TENSIONS_DIR, OVERVIEW_FILE, NOT_ANSWERED_FILE)
+            or name in (GOALS_FILE, TENSIONS_DIR, OVERVIEW_FILE, NOT_ANSWERED_FILE, FOLLOW_UPS_FILE)
             or name.lower().startswith("readme")
         ):
             continue
@@ -150,7 +158,7 @@ def _check_root_entries(c: _Collector, root: Path) -> None:
             "",
             f"unexpected {'folder' if entry.is_dir() else 'file'}: the folder holds "
             f"{GOALS_FILE}, {TENSIONS_DIR}/<id>.yaml, and optionally {OVERVIEW_FILE}, "
-            f"{NOT_ANSWERED_FILE} and a README",
+            f"{NOT_ANSWERED_FILE}, {FOLLOW_UPS_FILE} and a README",
         )
 
 
@@ -231,6 +239,32 @@ def _load_examples(c: _Collector, path: Path) -> tuple[ExamplesFile, YamlDoc] | 
         return None
     model = _validate(c, parsed, ExamplesFile)
     return None if model is None else (model, parsed)
+
+
+def _load_follow_ups(c: _Collector, path: Path) -> FollowUpsFile | None:
+    """``follow-ups.yaml``; one text under two parts is an error naming both lines."""
+    if not path.is_file():
+        return None
+    parsed = _read(c, path)
+    if parsed is None:
+        return None
+    model = _validate(c, parsed, FollowUpsFile)
+    if model is None:
+        return None
+    seen: dict[str, str] = {}
+    for part in FollowUpsFile.model_fields:
+        for index, text in enumerate(getattr(model, part)):
+            key = example_key(text)
+            where = f"{part}[{index}]"
+            if key in seen and seen[key] != part:
+                c.add(
+                    c.display(path),
+                    parsed.line_of((part, index)),
+                    where,
+                    f"the same follow-up is also under {seen[key]}; a follow-up asks for one part",
+                )
+            seen.setdefault(key, part)
+    return model
 
 
 def _yaml_files(c: _Collector, folder: Path) -> Iterator[Path]:

@@ -51,6 +51,8 @@ class Knowledge:
     overview_examples: tuple[str, ...] = ()
     not_answered: tuple[str, ...] = ()
     taught: tuple[Taught, ...] = ()  # merged from the database; the folder does not hold them
+    # follow-ups.yaml: examples of each part a follow-up asks for, by part name
+    follow_ups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fingerprint: str = ""
     folder_fingerprint: str = ""  # the folder's alone, when taught examples changed the above
     source: str = ""
@@ -154,7 +156,7 @@ class KnowledgeDiff:
     tensions_added: tuple[str, ...] = ()
     tensions_changed: tuple[str, ...] = ()
     tensions_removed: tuple[str, ...] = ()
-    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered", "taught"
+    examples_changed: tuple[str, ...] = ()  # "overview", "not-answered", "taught", "follow-ups"
 
     @property
     def empty(self) -> bool:
@@ -196,6 +198,7 @@ def diff(old: Knowledge, new: Knowledge) -> KnowledgeDiff:
             ("overview", old.overview_examples, new.overview_examples),
             ("not-answered", old.not_answered, new.not_answered),
             ("taught", old.taught, new.taught),
+            ("follow-ups", dict(old.follow_ups), dict(new.follow_ups)),
         )
         if before != after
     )

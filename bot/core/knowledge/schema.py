@@ -165,10 +165,43 @@ class ExamplesFile(_Strict):
     examples: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES * 4)
 
 
+GOAL_PLACEHOLDER: Final = "{goal}"
+
+
+class FollowUpsFile(_Strict):
+    """``follow-ups.yaml``: messages that lean on the last answer, by what they ask of it.
+
+    The conversation learns from these which part of an answer a follow-up asks for
+    (the known tradeoff, the research, the reading, why), when it puts another goal in
+    (``switch``, written with ``{goal}`` where a goal's name goes), and when it asks
+    nothing (``nothing``: thanks, nods, chatter), in every language the examples are in.
+    """
+
+    tradeoff: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+    research: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+    reading: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+    summary: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+    switch: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+    nothing: tuple[Example, ...] = Field(default=(), max_length=MAX_EXAMPLES)
+
+    @field_validator("switch")
+    @classmethod
+    def _names_the_goal(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, text in enumerate(value):
+            if GOAL_PLACEHOLDER not in text:
+                raise PydanticCustomError(
+                    "no_goal_placeholder",
+                    "switch[{index}] must say where the goal goes, with {{goal}}",
+                    {"index": index},
+                )
+        return value
+
+
 FIELD_NAMES: Final = {
     "Goal": tuple(Goal.model_fields),
     "Tension": tuple(Tension.model_fields),
     "Reading": tuple(Reading.model_fields),
     "GoalsFile": tuple(GoalsFile.model_fields),
     "ExamplesFile": tuple(ExamplesFile.model_fields),
+    "FollowUpsFile": tuple(FollowUpsFile.model_fields),
 }

@@ -14,22 +14,26 @@ often enough for it to say how far the classifier can be trusted.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.matching import calibration as c
 from bot.core.text.words import figure_phrases
 
+L = TypeVar("L", bound=Hashable)
+
 
 @dataclass(frozen=True, slots=True)
-class Example:
-    label: Label
+class Example(Generic[L]):
+    label: L
     text: str
     asked: bool  # a message someone wrote; False for a name or keyword
 
 
-def bank(knowledge: Knowledge) -> list[Example]:
+def bank(knowledge: Knowledge) -> list[Example[Label]]:
     out = [Example(label, text, True) for label, text in knowledge.examples()]
     for tension in knowledge.tensions.values():
         label = Label.tension(tension.id)
@@ -69,7 +73,7 @@ def keyword_contexts(examples: list[str], keywords: tuple[str, ...]) -> list[str
     return out
 
 
-def known_answers(examples: list[Example]) -> dict[str, Label]:
+def known_answers(examples: list[Example[Label]]) -> dict[str, Label]:
     """Texts that are exactly an example get its answer, as curators said; a text that two
     answers share (a keyword of two tensions) decides nothing on its own."""
     found: dict[str, set[Label]] = {}

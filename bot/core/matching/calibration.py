@@ -29,7 +29,7 @@ ANSWER_MIN: Final = 0.5
 # In a channel that opted in, nobody asked the bot: answer only when this likely right.
 CHANNEL_MIN: Final = 0.8
 # A second question in the same message is answered too when this likely right.
-FURTHER_MIN: Final = 0.6
+FURTHER_MIN: Final = 0.9
 MAX_FURTHER: Final = 2  # further answers in one reply, beside the first
 # A follow-up in a conversation is read as a new question of its own above this.
 STANDALONE_MIN: Final = 0.75
@@ -89,6 +89,7 @@ MAX_WORDS: Final = 150  # read of one message (bounded work whatever its length)
 # The classifier keeps a weight per feature per answer; past this many answers a
 # knowledge does not load (``tensionbot check`` says so), rather than degrading silently.
 MAX_ANSWERS: Final = 2000
+FOLLOW_UP_OTHERS: Final = 600  # standalone examples a follow-up is told apart from
 MAX_PARTS: Final = 8  # sentences and clauses of a long message read on their own
 
 Floats = npt.NDArray[np.float32]

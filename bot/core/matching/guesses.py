@@ -37,7 +37,7 @@ def ranked_answers(matcher: Matcher, text: str) -> list[Guess]:
     for label, p in judged.probabilities.items():
         if label in scores:
             scores[label] = p
-    if judged.label in scores:  # the top answer reads as sure as the bot would say it
+    if judged.label is not None and judged.label in scores:  # as sure as the bot says it
         scores[judged.label] = max(scores[judged.label], judged.score)
     known = matcher.known.get(example_key(prose))
     if known is not None and known in scores:  # exactly an example already: certain

@@ -25,6 +25,7 @@ from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
 from bot.core.matching.bank import Example, bank, known_answers
 from bot.core.matching.features import Reader, Reading
+from bot.core.matching.follow_ups import follow_up_steps
 from bot.core.matching.model import Judgement, Model
 from bot.core.matching.semantic import Embeddings
 from bot.core.matching.semantic import embeddings as shared_embeddings
@@ -33,7 +34,7 @@ from bot.core.matching.vocabulary import Vocabulary
 from bot.core.stepwise import finish
 from bot.core.text.message import read_message
 from bot.core.text.noise import Lexicon
-from bot.core.text.words import asks, words
+from bot.core.text.words import asks, stem, words
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def lexicon_of(knowledge: Knowledge) -> Lexicon:
     return Lexicon.of(texts)
 
 
-def question_openers(examples: list[Example]) -> frozenset[str]:
+def question_openers(examples: list[Example[Label]]) -> frozenset[str]:
     """Words that open a question: at least ``OPENER_MIN`` examples start with them, and
     most of those examples end with a question mark."""
     starts: dict[str, list[bool]] = {}
@@ -64,7 +65,7 @@ def question_openers(examples: list[Example]) -> frozenset[str]:
     )
 
 
-def common_words(examples: list[Example]) -> frozenset[str]:
+def common_words(examples: list[Example[Label]]) -> frozenset[str]:
     """Words so common across the examples that they say how, not what, a message asks:
     in at least ``COMMON_SHARE`` of them (learned, so in the knowledge's languages)."""
     counts: dict[str, int] = {}
@@ -77,14 +78,14 @@ def common_words(examples: list[Example]) -> frozenset[str]:
 
 def _model_steps(
     knowledge: Knowledge, reader: Reader, vectors: Embeddings
-) -> Generator[None, None, Model]:
+) -> Generator[None, None, Model[Label]]:
     """The cached model for this knowledge, or one trained now (and cached)."""
     key = model_cache.key_for(knowledge.fingerprint, vectors.model.model_id)
-    model = model_cache.recall(key)
+    model = model_cache.recall(key, Label.parse)
     if model is not None:
         return model
     try:
-        model = yield from train(bank(knowledge), reader, vectors)
+        model = yield from train(bank(knowledge), reader, vectors, Label.NONE)
     except (ArithmeticError, MemoryError, ValueError) as exc:
         # A bot that answers exact examples beats one that does not start.
         log.warning("the classifier could not be trained (%s); answering examples only", exc)
@@ -100,7 +101,8 @@ class Matcher:
         self,
         knowledge: Knowledge,
         *,
-        model: Model | None = None,
+        model: Model[Label] | None = None,
+        parts: Model[str] | None = None,
         embeddings: Embeddings | None = None,
     ) -> None:
         """``model`` is given when built beforehand (by :meth:`steps`); ``embeddings``
@@ -117,22 +119,33 @@ class Matcher:
         self.asked_words = frozenset(w for e in examples if e.asked for w in words(e.text))
         if model is None:
             model = finish(_model_steps(knowledge, self.reader, self.embeddings))
+        if parts is None:
+            parts = finish(follow_up_steps(knowledge, self.reader, self.embeddings))
         self.model = model
+        self.parts = parts
 
     @classmethod
     def steps(cls, knowledge: Knowledge) -> Generator[None, None, Matcher]:
         """Build a matcher in slices of a few milliseconds, for a reload between answers."""
         vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
         yield
-        model = yield from _model_steps(knowledge, Reader(vocabulary), shared_embeddings())
-        return cls(knowledge, model=model)
+        reader, vectors = Reader(vocabulary), shared_embeddings()
+        model = yield from _model_steps(knowledge, reader, vectors)
+        parts = yield from follow_up_steps(knowledge, reader, vectors)
+        return cls(knowledge, model=model, parts=parts)
 
     # --- reading --------------------------------------------------------------------
 
-    def judge(self, texts: list[str]) -> list[Judgement]:
+    def judge(self, texts: list[str]) -> list[Judgement[Label]]:
         """What the model says of each text (embedded together, in one batch)."""
         readings = [self.reader.read(t) for t in texts]
         return self.model.judge_all(readings, self.embeddings.of([r.text for r in readings]))
+
+    def follow_up(self, text: str) -> Judgement[str]:
+        """What a message asks of the last answer (see :mod:`~bot.core.matching.follow_ups`)."""
+        reading = self.reader.read(text)
+        [judged] = self.parts.judge_all([reading], self.embeddings.of([reading.text]))
+        return judged
 
     def read(self, text: str) -> Reading:
         return self.reader.read(text)
@@ -158,6 +171,8 @@ class Matcher:
     def match(self, question: str) -> Answer:
         """Decide what a question asks for (and any further question in it). Never raises."""
         message = read_message(question)
+        if not self.reader.read(message.prose).words:  # mentions, emoji, punctuation: no words
+            return Answer(question, Kind.NONE, 1.0)
         texts = [message.prose, *message.parts[: c.MAX_PARTS]]
         judged = self.judge(texts)
         whole = judged[0]
@@ -167,15 +182,27 @@ class Matcher:
             primary = self._answer(question, known, 1.0, whole)
         elif named is not None and not (whole.answers and whole.label != named):
             primary = self._answer(question, named, max(whole.score, c.ANSWER_MIN), whole)
-        elif whole.answers:
+        elif whole.answers and whole.label is not None:
             primary = self._answer(question, whole.label, whole.score, whole)
         else:
             part = max((j for j in judged[1:] if j.answers), key=lambda j: j.score, default=None)
-            if part is None:
+            if part is None or part.label is None:
                 return self._none(question, whole, self.reader.read(message.prose))
             primary = self._answer(question, part.label, part.score, part)
         further = self._further(question, primary, judged[1:])
         return replace(primary, more=further) if further else primary
+
+    def goal_alone(self, text: str) -> str | None:
+        """The one goal a message names with nothing else but common words around it:
+        "and calibration?", "what about cost, then": in a conversation, a goal put in."""
+        reading = self.reader.read(text)
+        goals = reading.found.goals
+        if len(goals) != 1:
+            return None
+        terms = [t for t in self.vocabulary.terms if t.label == Label.goal(goals[0])]
+        term_stems = {s for t in terms for s in t.stems}
+        rest = [w for w in reading.words if stem(w) not in term_stems]
+        return goals[0] if all(w in self.common for w in rest) else None
 
     def _named_alone(self, text: str) -> Label | None:
         """The answer a message names and nothing else, by a word no example uses yet: a
@@ -193,19 +220,35 @@ class Matcher:
         return label if new and all(w in self.common for w in rest) else None
 
     def _further(
-        self, question: str, primary: Answer, parts: list[Judgement]
+        self, question: str, primary: Answer, parts: list[Judgement[Label]]
     ) -> tuple[Answer, ...]:
         """Other documented things the message's sentences ask about, each answered."""
         seen = {primary.label}
         out: list[Answer] = []
         for part in sorted(parts, key=lambda j: -j.score):
-            if part.label in seen or part.label == Label.NONE or part.score < c.FURTHER_MIN:
+            label = part.label
+            if label is None or label in seen or part.score < c.FURTHER_MIN:
                 continue
-            seen.add(part.label)
-            out.append(self._answer(question, part.label, part.score, part))
+            if any(self._within(label, answer.label) for answer in (primary, *out)):
+                continue
+            seen.add(label)
+            out.append(self._answer(question, label, part.score, part))
         return tuple(out[: c.MAX_FURTHER])
 
-    def _answer(self, question: str, label: Label, score: float, judged: Judgement) -> Answer:
+    def _within(self, a: Label, b: Label) -> bool:
+        """Whether one answer is part of the other: a goal and a tension it is a side of.
+        A clause that names one side of the tension asked about is context, not a second
+        question ("if we train abstention in, how many benchmark points do we lose")."""
+        for goal, tension in ((a, b), (b, a)):
+            if goal.kind is Kind.GOAL and tension.kind is Kind.TENSION:
+                found = self.knowledge.tensions.get(tension.target)
+                if found is not None and goal.target in found.goals:
+                    return True
+        return False
+
+    def _answer(
+        self, question: str, label: Label, score: float, judged: Judgement[Label]
+    ) -> Answer:
         """The answer a label names (``none`` when it names nothing in this knowledge)."""
         score = max(0.0, min(1.0, score))
         if label.kind is Kind.TENSION and label.target in self.knowledge.tensions:
@@ -228,7 +271,7 @@ class Matcher:
             return Answer(question, Kind.LIST, score)
         return Answer(question, Kind.NONE, score)
 
-    def _none(self, question: str, judged: Judgement, reading: Reading) -> Answer:
+    def _none(self, question: str, judged: Judgement[Label], reading: Reading) -> Answer:
         """``none``, suggesting the tensions or goals the message came closest to (those
         likely enough, then those its words name); its score is the probability that
         nothing documented was asked for."""
@@ -237,5 +280,5 @@ class Matcher:
             key=lambda label: -judged.probabilities.get(label, 0.0),
         )
         near = tuple(dict.fromkeys(s.target for s in (*judged.suggestions, *named) if s.target))
-        score = 1.0 - judged.score if judged.label != Label.NONE else 1.0
+        score = 1.0 - judged.score if judged.label is not None else 1.0
         return Answer(question, Kind.NONE, score, alternatives=near[: c.MAX_SUGGESTIONS])

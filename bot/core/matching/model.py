@@ -9,37 +9,42 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.knowledge.label import Label
 from bot.core.matching import calibration as c
 from bot.core.matching.calibration import Calibrator, signals
 from bot.core.matching.classifier import Columns, LinearModel, softmax
 from bot.core.matching.features import Reading
 
 Floats = npt.NDArray[np.float32]
+# What a model tells apart: answers (a Label) for the matcher, the parts of an answer a
+# follow-up asks for (a string) for the conversation.
+L = TypeVar("L", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(Generic[L]):
     """What the model says of one text."""
 
-    label: Label  # the likeliest answer other than none (NONE when it knows no answer)
+    label: L | None  # the likeliest answer other than none (None when it knows none)
     score: float  # calibrated: the probability that ``label`` is the right answer
-    probabilities: dict[Label, float]
-    suggestions: tuple[Label, ...]  # the next likeliest, each likely enough to offer
+    probabilities: dict[L, float]
+    suggestions: tuple[L, ...]  # the next likeliest, each likely enough to offer
 
     @property
     def answers(self) -> bool:
-        return self.label != Label.NONE and self.score >= c.ANSWER_MIN
+        return self.label is not None and self.score >= c.ANSWER_MIN
 
 
 @dataclass(frozen=True, eq=False)
-class Model:
-    labels: tuple[Label, ...]
+class Model(Generic[L]):
+    labels: tuple[L, ...]
+    none: L | None  # the label of "nothing to answer", if the model learned one
     columns: Columns
     linear: LinearModel
     calibrator: Calibrator
@@ -47,11 +52,12 @@ class Model:
     semantic: str  # the embedder's model id the model was trained with
 
     @classmethod
-    def empty(cls) -> Model:
+    def empty(cls) -> Model[L]:
         """Knows nothing: every text gets no answer."""
         zero = np.zeros((0, 0), np.float32)
         return cls(
             (),
+            None,
             Columns({}, np.zeros(0, np.float32)),
             LinearModel(zero, zero, np.zeros(0, np.float32)),
             Calibrator.untrained(),
@@ -59,25 +65,28 @@ class Model:
             "none",
         )
 
-    def judge_all(self, readings: list[Reading], vectors: Floats) -> list[Judgement]:
+    def judge_all(self, readings: list[Reading], vectors: Floats) -> list[Judgement[L]]:
         """One judgement per text; ``vectors`` are their embeddings (0 columns: none)."""
         if not self.labels:
-            return [Judgement(Label.NONE, 0.0, {}, ()) for _ in readings]
+            return [Judgement(None, 0.0, {}, ()) for _ in readings]
         x = self.columns.matrix([r.features for r in readings])
-        dense = vectors if vectors.shape[1] and self.linear.dense.shape[0] else None
+        dense = (
+            vectors * c.SEMANTIC_WEIGHT if vectors.shape[1] and self.linear.dense.shape[0] else None
+        )
         p = softmax(self.linear.logits(x, dense))
-        return [self._judge(r, p[i], None if dense is None else dense[i]) for i, r in
+        unit = None if dense is None else vectors  # the nearest signal reads unit vectors
+        return [self._judge(r, p[i], None if unit is None else unit[i]) for i, r in
                 enumerate(readings)]  # fmt: skip
 
-    def _judge(self, reading: Reading, p: Floats, vector: Floats | None) -> Judgement:
+    def _judge(self, reading: Reading, p: Floats, vector: Floats | None) -> Judgement[L]:
         probabilities = dict(zip(self.labels, (float(v) for v in p), strict=True))
-        none = probabilities.get(Label.NONE, 0.0)
+        none = probabilities.get(self.none, 0.0) if self.none is not None else 0.0
         ranked = sorted(
-            (label for label in self.labels if label != Label.NONE),
+            (label for label in self.labels if label != self.none),
             key=lambda label: (-probabilities[label], str(label)),
         )
         if not ranked:
-            return Judgement(Label.NONE, 0.0, probabilities, ())
+            return Judgement(None, 0.0, probabilities, ())
         top = ranked[0]
         runner = probabilities[ranked[1]] if len(ranked) > 1 else 0.0
         named = 1.0 if top in reading.found.specific else 0.0
@@ -90,7 +99,7 @@ class Model:
         )
         return Judgement(top, score, probabilities, suggestions)
 
-    def _nearest(self, label: Label, vector: Floats | None) -> float:
+    def _nearest(self, label: L, vector: Floats | None) -> float:
         if vector is None or not self.centroids.shape[1]:
             return 0.0
         return float(self.centroids[self.labels.index(label)] @ vector)
@@ -106,6 +115,7 @@ class Model:
                 json.dumps(
                     {
                         "labels": [str(label) for label in self.labels],
+                        "none": None if self.none is None else str(self.none),
                         "columns": names,
                         "calibrator": list(self.calibrator.weights),
                         "suggest_min": self.calibrator.suggest_min,
@@ -122,14 +132,17 @@ class Model:
         return buffer.getvalue()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Model:
-        """Raises ValueError (or KeyError) on anything that is not such a model."""
+    def from_bytes(cls, data: bytes, parse: Callable[[str], L]) -> Model[L]:
+        """Raises ValueError (or KeyError) on anything that is not such a model;
+        ``parse`` turns a label's text back into a label."""
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             meta = json.loads(str(arrays["meta"]))
             columns = Columns({n: i for i, n in enumerate(meta["columns"])}, arrays["idf"])
             linear = LinearModel(arrays["sparse"], arrays["dense"], arrays["bias"])
+            none = meta["none"]
             return cls(
-                tuple(Label.parse(x) for x in meta["labels"]),
+                tuple(parse(x) for x in meta["labels"]),
+                None if none is None else parse(none),
                 columns,
                 linear,
                 Calibrator(tuple(float(w) for w in meta["calibrator"]), meta["suggest_min"]),

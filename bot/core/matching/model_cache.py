@@ -26,18 +26,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import scipy
 
-from bot.core.matching.model import Model
+from bot.core.matching.model import L, Model
 
 log = logging.getLogger(__name__)
 
 IN_MEMORY: Final = 4  # knowledge versions a process keeps trained models for
 ON_DISK: Final = 8
-_memory: OrderedDict[str, Model] = OrderedDict()
+_memory: OrderedDict[str, Model[Any]] = OrderedDict()
 
 # Set by an adapter that can share models between processes (the shared database):
 # ``read(key)`` returns a model's bytes or None, ``write(key, bytes)`` keeps them.
@@ -71,23 +71,26 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def key_for(fingerprint: str, semantic: str) -> str | None:
-    """No key (so no caching) for knowledge built in memory without a fingerprint."""
+def key_for(fingerprint: str, semantic: str, what: str = "answers") -> str | None:
+    """No key (so no caching) for knowledge built in memory without a fingerprint;
+    ``what`` the model tells apart (answers, or the parts a follow-up asks for)."""
     if not fingerprint:
         return None
-    return f"{fingerprint}-{code_version()}-{hashlib.sha256(semantic.encode()).hexdigest()[:8]}"
+    tail = hashlib.sha256(f"{semantic} {what}".encode()).hexdigest()[:8]
+    return f"{fingerprint}-{code_version()}-{tail}"
 
 
-def recall(key: str | None) -> Model | None:
+def recall(key: str | None, parse: Callable[[str], L]) -> Model[L] | None:
+    """The model stored under ``key`` (``parse`` reads its labels), or None."""
     if key is None:
         return None
     if key in _memory:
         _memory.move_to_end(key)
-        return _memory[key]
+        return cast("Model[L]", _memory[key])
     folder = cache_dir()
-    model = _read(folder / f"model-{key}.npz") if folder else None
+    model = _read(folder / f"model-{key}.npz", parse) if folder else None
     if model is None:
-        model = _from_shared(key)
+        model = _from_shared(key, parse)
         if model is not None and folder is not None:
             _write(folder / f"model-{key}.npz", model)
     if model is not None:
@@ -95,7 +98,7 @@ def recall(key: str | None) -> Model | None:
     return model
 
 
-def store(key: str | None, model: Model) -> None:
+def store(key: str | None, model: Model[Any]) -> None:
     if key is None:
         return
     _remember(key, model)
@@ -109,26 +112,26 @@ def store(key: str | None, model: Model) -> None:
             log.debug("model %s not shared (%s)", key, exc)
 
 
-def _from_shared(key: str) -> Model | None:
+def _from_shared(key: str, parse: Callable[[str], L]) -> Model[L] | None:
     for read, _ in _shared:
         try:
             data = read(key)
-            return Model.from_bytes(data) if data else None
+            return Model.from_bytes(data, parse) if data else None
         except Exception as exc:  # an unreadable shared model means training here
             log.debug("shared model %s unusable (%s)", key, exc)
     return None
 
 
-def _remember(key: str, model: Model) -> None:
+def _remember(key: str, model: Model[Any]) -> None:
     _memory[key] = model
     _memory.move_to_end(key)
     while len(_memory) > IN_MEMORY:
         _memory.popitem(last=False)
 
 
-def _read(path: Path) -> Model | None:
+def _read(path: Path, parse: Callable[[str], L]) -> Model[L] | None:
     try:
-        return Model.from_bytes(path.read_bytes())
+        return Model.from_bytes(path.read_bytes(), parse)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
@@ -136,7 +139,7 @@ def _read(path: Path) -> Model | None:
         return None
 
 
-def _write(path: Path, model: Model) -> None:
+def _write(path: Path, model: Model[Any]) -> None:
     """Write atomically, so a concurrent reader sees the old file or the whole new one."""
     temporary: str | None = None
     try:

@@ -23,9 +23,8 @@ from collections.abc import Generator
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.knowledge.label import Label
 from bot.core.matching import calibration as c
-from bot.core.matching.bank import Example
+from bot.core.matching.bank import Example, L
 from bot.core.matching.calibration import Calibrator, fit_calibrator, signals
 from bot.core.matching.classifier import Columns, LinearModel, balanced, fit, softmax
 from bot.core.matching.features import Reader, Reading
@@ -44,19 +43,21 @@ def folds_for(examples: int) -> int:
 
 
 def train(
-    examples: list[Example], reader: Reader, embeddings: Embeddings
-) -> Generator[None, None, Model]:
-    """The model for these examples, built in slices of a few milliseconds."""
-    labels = tuple(sorted({e.label for e in examples}))
+    examples: list[Example[L]], reader: Reader, embeddings: Embeddings, none: L | None
+) -> Generator[None, None, Model[L]]:
+    """The model for these examples, built in slices of a few milliseconds; ``none`` is
+    the label of "nothing to answer" (the calibrator weighs those examples up)."""
+    labels = tuple(sorted({e.label for e in examples}, key=str))
     if len(labels) < 2 or len(labels) > c.MAX_ANSWERS:
         return Model.empty()
+    known_none = none if none in labels else None
     readings: list[Reading] = []
     for count, example in enumerate(examples, 1):
         readings.append(reader.read(example.text))
         if count % READ_PER_STEP == 0:
             yield
     vectors = yield from embeddings.examples([e.text for e in examples])
-    dense = vectors if vectors.shape[1] else None
+    dense = vectors * c.SEMANTIC_WEIGHT if vectors.shape[1] else None
     index = {label: i for i, label in enumerate(labels)}
     target = np.array([index[e.label] for e in examples], np.int64)
     asked = np.array([e.asked for e in examples], bool)
@@ -69,9 +70,11 @@ def train(
         linear = yield from fit(x, dense, target, len(labels), weights)
         centroids = np.zeros((len(labels), 0 if dense is None else dense.shape[1]), np.float32)
         if dense is not None:
-            centroids = _centroids(dense, target, len(labels))
+            centroids = _centroids(vectors, target, len(labels))
         model_id = embeddings.model.model_id
-        return Model(labels, columns, linear, Calibrator.untrained(), centroids, model_id)
+        return Model(
+            labels, known_none, columns, linear, Calibrator.untrained(), centroids, model_id
+        )
     models: list[LinearModel] = []
     oof = np.zeros((len(examples), len(labels)), np.float32)
     centroids_oof = np.zeros((len(examples), 0 if dense is None else len(labels)), np.float32)
@@ -86,17 +89,18 @@ def train(
         if len(held):
             oof[held] = softmax(model.logits(x[held], None if dense is None else dense[held]))
             if dense is not None:
-                cents = _centroids(dense[keep], target[keep], len(labels))
-                centroids_oof[held] = dense[held] @ cents.T
+                cents = _centroids(vectors[keep], target[keep], len(labels))
+                centroids_oof[held] = vectors[held] @ cents.T
         yield
     linear = LinearModel.average(models)
     centroids = (
         np.zeros((len(labels), 0), np.float32)
         if dense is None
-        else _centroids(dense, target, len(labels))
+        else _centroids(vectors, target, len(labels))
     )
-    calibrator = _calibrate(labels, readings, target, fold >= 0, oof, centroids_oof)
-    return Model(labels, columns, linear, calibrator, centroids, embeddings.model.model_id)
+    calibrator = _calibrate(labels, known_none, readings, target, fold >= 0, oof, centroids_oof)
+    semantic = embeddings.model.model_id
+    return Model(labels, known_none, columns, linear, calibrator, centroids, semantic)
 
 
 def _folds(target: Ints, asked: npt.NDArray[np.bool_], folds: int) -> Ints:
@@ -119,14 +123,15 @@ def _centroids(vectors: Floats, target: Ints, answers: int) -> Floats:
 
 
 def _calibrate(
-    labels: tuple[Label, ...],
+    labels: tuple[L, ...],
+    none_label: L | None,
     readings: list[Reading],
     target: Ints,
     held_out: npt.NDArray[np.bool_],
     oof: Floats,
     near: Floats,
 ) -> Calibrator:
-    none = labels.index(Label.NONE) if Label.NONE in labels else -1
+    none = labels.index(none_label) if none_label is not None else -1
     rows: list[Floats] = []
     right: list[bool] = []
     is_none: list[bool] = []

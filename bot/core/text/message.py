@@ -19,6 +19,8 @@ _FENCE: Final = re.compile(r"```[^\n`]*\n?(.*?)(?:```|\Z)", re.S)
 _QUOTE_LINE: Final = re.compile(r"^>+ ?", re.M)
 # Sentence ends, line breaks, dashes and semicolons between clauses.
 _BOUNDARY: Final = re.compile(r"(?<=[.!?。？！])\s+|\n+|\s[—–]\s|\s--?\s|;\s")
+# Within a sentence: commas and plus signs, where two questions are often joined.
+_CLAUSE: Final = re.compile(r"[,，、]\s*|\s\+\s")
 MIN_PART_WORDS: Final = 3
 MAX_PARTS: Final = 12
 
@@ -38,9 +40,17 @@ def read_message(text: str) -> Message:
     if not WORD.search(prose):
         prose = code
     prose = _QUOTE_LINE.sub("", prose)
-    parts = tuple(
+    sentences = [
         part.strip()
         for part in _BOUNDARY.split(prose)
         if part and len(WORD.findall(part)) >= MIN_PART_WORDS
-    )[:MAX_PARTS]
-    return Message(prose.strip(), parts if len(parts) > 1 else ())
+    ]
+    parts: list[str] = []
+    for sentence in sentences:
+        clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
+        if len(clauses) > 1 and all(len(WORD.findall(c)) >= MIN_PART_WORDS for c in clauses):
+            parts += clauses
+        else:
+            parts.append(sentence)
+    parts = parts[:MAX_PARTS]
+    return Message(prose.strip(), tuple(parts) if len(parts) > 1 else ())

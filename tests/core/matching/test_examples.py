@@ -19,9 +19,9 @@ from bot.core.matching.features import featurise
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.model import Model
 from bot.core.matching.vocabulary import Found
-from bot.core.text.words import words
 from bot.core.serving.store import KnowledgeStore
 from bot.core.text.message import read_message
+from bot.core.text.words import words
 
 Write = Callable[[str, str], Path]
 
@@ -88,12 +88,12 @@ def test_training_in_steps_pauses_and_is_deterministic(knowledge: Knowledge) -> 
 
 def test_a_trained_model_survives_the_trip_through_bytes(knowledge: Knowledge) -> None:
     model = Matcher(knowledge).model
-    back = Model.from_bytes(model.to_bytes())
+    back = Model.from_bytes(model.to_bytes(), Label.parse)
     assert back.labels == model.labels
     assert back.calibrator == model.calibrator
     assert (back.linear.dense == model.linear.dense).all()
     with pytest.raises((ValueError, KeyError, OSError)):
-        Model.from_bytes(b"not a model")
+        Model.from_bytes(b"not a model", Label.parse)
 
 
 def test_too_few_answers_to_learn_from(bare: Path) -> None:
