@@ -15,21 +15,24 @@ The order matters and is the whole policy:
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from bot.core.conversation.context import Context
 from bot.core.conversation.turn import Turn
 from bot.core.knowledge.label import Kind, Section
 from bot.core.knowledge.model import Knowledge
+from bot.core.matching import calibration as c
 from bot.core.matching.answer import Answer
 from bot.core.matching.calibration import STANDALONE_MIN
-from bot.core.matching.follow_ups import NOTHING, OTHER, SWITCH, switch_to
+from bot.core.matching.follow_ups import NOTHING, OTHER, SWITCH
 from bot.core.matching.matcher import Matcher
 from bot.core.text.words import fold, words
 
 FOLLOW_UP_SCORE: Final = 1.0  # what a follow-up reports: the context is not a guess
 COGNATE_PREFIX: Final = 6  # letters a foreign goal name must share ("Kalibrierung")
 SECTIONS: Final = {section.value: section for section in Section}
+_CLAUSES: Final = re.compile(r"[,，、;?？!！.。]+")
 
 
 def stands_alone(answer: Answer) -> bool:
@@ -44,36 +47,75 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
     if context is None or not _still_known(knowledge, context):
         return Turn(answer)
     asked = matcher.follow_up(text)
-    part = asked.label if asked.answers else None
+    kind, share = _kind_of(asked.probabilities)
     sides = _goals_of(knowledge, context)
     named = matcher.goals_named(text) or _cognates(knowledge, text)
-    # A goal named with only common words around it puts that goal in, when the
-    # follow-up reading itself is not sure what the message asks.
-    switched = _switched_to(part) or (matcher.goal_alone(text) if part is None else None)
-    if switched is not None and switched in knowledge.goals:
-        named = (switched, *(g for g in named if g != switched))
-        part = switch_to(switched)
-    if part is None or part in (OTHER, NOTHING):
-        return Turn(answer)  # a question of its own, or thanks: the context stays
     new = [g for g in named if g not in sides]
-    section = SECTIONS.get(part)
+    if kind is None and (alone := matcher.goal_alone(text)) is not None:
+        # A goal with only common words around it ("and calibration then?") puts it in,
+        # when the follow-up reading is not sure what the message asks.
+        kind, named = SWITCH, (alone,)
+        new = [alone] if alone not in sides else []
     if len(new) > 1 or _names_its_own_tension(answer, named, sides):
         return Turn(answer)  # the message names its own pair: not a follow-up
-    if new:
+    if kind in (OTHER, NOTHING) and not (new and not stands_alone(answer)):
+        return Turn(answer)  # a question of its own, or thanks: the context stays
+    switched = None
+    if kind == SWITCH or (kind == OTHER and new):
+        switched = new[0] if new else (named[0] if named else _top_switch(asked.probabilities))
+        if switched is None or switched not in knowledge.goals:
+            return Turn(answer) if stands_alone(answer) else _unclear(text, context)
+    section = (SECTIONS.get(kind) if kind else None) or _section_in_clauses(matcher, text)
+    if switched is not None and switched not in sides:
         for keep in sides:  # keep the first side when both would do: it is the subject
-            tension = knowledge.between(keep, new[0])
+            tension = knowledge.between(keep, switched)
             if tension is not None:
                 return _tension_turn(text, tension.id, tension.goals, section)
-        return _goal_turn(text, new[0], section)
-    if section is not None:
+        return _goal_turn(text, switched, section)
+    if switched is not None:  # "what about efficiency?" after a tension with that side
+        return _goal_turn(text, switched, section)
+    if kind in SECTIONS:
         if context.kind is Kind.TENSION:
-            return _tension_turn(text, context.target, sides, section)
-        return _goal_turn(text, context.target, section)
-    if switched is not None and named:  # "what about efficiency?" after a tension with it
-        return _goal_turn(text, named[0], None)
-    if stands_alone(answer):
+            return _tension_turn(text, context.target, sides, SECTIONS[kind])
+        return _goal_turn(text, context.target, SECTIONS[kind])
+    if stands_alone(answer) or share < c.ANSWER_MIN:
         return Turn(answer)
+    return _unclear(text, context)
+
+
+def _unclear(text: str, context: Context) -> Turn:
     return Turn(Answer(text, Kind.NONE, 0.0), unclear=context.label)
+
+
+def _kind_of(probabilities: dict[str, float]) -> tuple[str | None, float]:
+    """What a follow-up asks, by kind (each part, a switch to any goal, nothing, a message of
+    its own), when one kind is more likely than not; and how much leans on the last answer."""
+    kinds: dict[str, float] = {}
+    for label, p in probabilities.items():
+        kind = SWITCH if label.startswith(SWITCH + ":") else label
+        kinds[kind] = kinds.get(kind, 0.0) + p
+    leaning = 1.0 - kinds.get(OTHER, 0.0) - kinds.get(NOTHING, 0.0)
+    best = max(kinds, key=kinds.__getitem__, default=None)
+    if best is None or kinds[best] < c.ANSWER_MIN:
+        return (None, leaning)
+    return (best, leaning)
+
+
+def _top_switch(probabilities: dict[str, float]) -> str | None:
+    switches = {k: p for k, p in probabilities.items() if k.startswith(SWITCH + ":")}
+    if not switches:
+        return None
+    return _switched_to(max(switches, key=switches.__getitem__))
+
+
+def _section_in_clauses(matcher: Matcher, text: str) -> Section | None:
+    """A part asked for in one clause of the message ("what about capability, any papers?")."""
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c.strip()]
+    for clause in clauses if len(clauses) > 1 else ():
+        asked = matcher.follow_up(clause)
+        if asked.answers and asked.label in SECTIONS:
+            return SECTIONS[asked.label]
+    return None
 
 
 def _switched_to(part: str | None) -> str | None:

@@ -191,8 +191,8 @@ class FollowUpsFile(_Strict):
             if GOAL_PLACEHOLDER not in text:
                 raise PydanticCustomError(
                     "no_goal_placeholder",
-                    "switch[{index}] must say where the goal goes, with {{goal}}",
-                    {"index": index},
+                    "switch[{index}] must say where the goal goes, with {placeholder}",
+                    {"index": index, "placeholder": GOAL_PLACEHOLDER},
                 )
         return value
 

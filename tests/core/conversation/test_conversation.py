@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from bot.core import limits
 from bot.core.conversation.context import Context
-from bot.core.conversation.cues import read_cue
 from bot.core.conversation.memory import ConversationMemory
 from bot.core.conversation.resolve import Conversation, respond
 from bot.core.knowledge.label import Kind, Label, Section
+from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
 from tests.support.conversations import (
@@ -190,20 +190,28 @@ def test_any_text_as_a_follow_up_gives_an_answer(matcher: Matcher, text: str) ->
         assert card.total_chars() <= limits.EMBED_TOTAL
 
 
-def test_reading_a_cue() -> None:
-    cue = read_cue("and calibration?")
-    assert cue is not None
-    assert cue.switch
-    assert cue.rest == "calibration"
-    assert read_cue("numbers pls") is not None
-    assert read_cue("ok real question: is interpretability expensive?") is None
-    long = (
-        "so I was wondering, after reading the paper last night, whether that result holds at scale"
-    )
-    assert read_cue(long) is None  # a paragraph carries its own question
-    assert read_cue("good morning everyone") is None
-    for nod in ("thanks for that!", "got it", "ok that makes sense", "is that so", "love it"):
-        assert read_cue(nod) is None, nod
+def test_reading_what_a_follow_up_asks(matcher: Matcher) -> None:
+    """Learned from follow-ups.yaml, so in languages the examples are in and others."""
+    assert matcher.follow_up("and calibration?").label == "switch:calibration"
+    assert matcher.follow_up("numbers pls").label == "tradeoff"
+    assert matcher.follow_up("got a citation for that?").label == "reading"
+    assert matcher.follow_up("qui travaille là-dessus ?").label == "research"
+    assert matcher.follow_up("なぜ？").label == "summary"
+    for nod in ("thanks for that!", "got it", "ok that makes sense", "love it"):
+        assert matcher.follow_up(nod).label in ("nothing", "other"), nod
+    question = matcher.follow_up("ok real question: is interpretability expensive?")
+    assert question.label == "other" or not question.answers
+
+
+def test_a_follow_up_file_is_validated(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "follow-ups.yaml"
+    path.write_text("tradeoff:\n  - how much?\nswitch:\n  - and then?\n")
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("switch[0] must say where the goal goes, with {goal}" in p for p in problems)
+    path.write_text("tradeoff:\n  - how much?\nresearch:\n  - How much\n")
+    [problem] = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert problem.startswith("knowledge/follow-ups.yaml:4 research[0]: the same follow-up")
+    assert "also under tradeoff" in problem
 
 
 # --- the labelled conversations --------------------------------------------------------------
