@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from rapidfuzz import process
@@ -17,6 +18,7 @@ from rapidfuzz import process
 from bot.core.knowledge.loader import LoadResult, load_knowledge
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.semantic import preload
 from bot.core.rendering.render import goal_card, tension_card
 
 from .. import __version__
@@ -109,6 +111,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    preload()  # the semantic model loads while the knowledge does
     k = _knowledge_or_exit(args.knowledge)
     if not args.question:
         print(
@@ -125,6 +128,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    preload()
     chat(_knowledge_or_exit(args.knowledge))
     return EXIT_OK
 
@@ -248,6 +252,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="knowledge folder (default: TENSIONBOT_KNOWLEDGE_DIR or the bundled one)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # --knowledge after the command works too ("tensionbot ask --knowledge DIR ...").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    add_parser = sub.add_parser
+
+    def with_common(*args: Any, **kwargs: Any) -> argparse.ArgumentParser:
+        return add_parser(*args, parents=[common], **kwargs)
+
+    sub.add_parser = with_common  # type: ignore[method-assign]
 
     check = sub.add_parser("check", help="validate a knowledge folder and list every problem")
     check.add_argument("dir", nargs="?", type=Path, help="folder to check (default: --knowledge)")

@@ -27,7 +27,14 @@ from bot.core import limits
 from bot.core.knowledge.explain import did_you_mean, explain
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.problems import Problem, format_path
-from bot.core.knowledge.schema import ExamplesFile, FollowUpsFile, Goal, GoalsFile, Tension
+from bot.core.knowledge.schema import (
+    MAX_ANSWERS,
+    ExamplesFile,
+    FollowUpsFile,
+    Goal,
+    GoalsFile,
+    Tension,
+)
 from bot.core.knowledge.yamlfile import YamlDoc, read_yaml
 from bot.core.stepwise import Steps, finish
 
@@ -113,6 +120,15 @@ def load_steps(root: str | Path) -> Steps[LoadResult]:
     _check_references(c, tensions, goal_ids)
     _check_examples(c, goals, tensions, overview, not_answered)
 
+    answers = len(goals) + len(tensions) + 2
+    if answers > MAX_ANSWERS:
+        c.add(
+            shown,
+            None,
+            "",
+            f"{len(tensions)} tensions and {len(goals)} goals make {answers} answers; the "
+            f"matcher learns at most {MAX_ANSWERS} (tensions + goals + the list + no answer)",
+        )
     if c.problems:
         return LoadResult(None, tuple(c.problems), tuple(c.warnings))
 

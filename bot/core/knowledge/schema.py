@@ -52,6 +52,9 @@ MAX_KEYWORDS: Final = 100
 MAX_RESEARCH: Final = 8
 MAX_READING: Final = 8
 MAX_EXAMPLES: Final = 1000
+# The matcher keeps a weight per feature per answer (tensions, goals, the list, none):
+# past this many answers a knowledge does not load, rather than being matched worse.
+MAX_ANSWERS: Final = 2000
 
 
 class _Strict(BaseModel):

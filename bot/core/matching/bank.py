@@ -33,36 +33,54 @@ class Example(Generic[L]):
     asked: bool  # a message someone wrote; False for a name or keyword
 
 
-def bank(knowledge: Knowledge) -> list[Example[Label]]:
+def bank(knowledge: Knowledge, *, contexts: bool = True) -> list[Example[Label]]:
+    """Everything the classifier learns from; ``contexts``: with keywords in their siblings'
+    sentences (only training needs them)."""
     out = [Example(label, text, True) for label, text in knowledge.examples()]
+    asked: dict[Label, list[str]] = {}
+    for example in out:
+        asked.setdefault(example.label, []).append(example.text)
+    sentences = [
+        (text, _patterns(tension.keywords))
+        for tension in knowledge.tensions.values()
+        for text in asked.get(Label.tension(tension.id), ())
+    ]
     for tension in knowledge.tensions.values():
         label = Label.tension(tension.id)
         a, b = knowledge.goal_names(tension)
         figures = figure_phrases(tension.tradeoff)
         for name in (tension.title, f"{a} vs {b}", f"{b} vs {a}", *tension.keywords, *figures):
             out.append(Example(label, name, False))
-        own = [e.text for e in out if e.label == label and e.asked]
-        out += [Example(label, text, False) for text in keyword_contexts(own, tension.keywords)]
+        if contexts:
+            own = [(text, _patterns(tension.keywords)) for text in asked.get(label, ())]
+            made = keyword_contexts(tension.keywords, [*own, *sentences])
+            out += [Example(label, text, False) for text in made]
     for goal in knowledge.goals.values():
         names = (goal.name, *goal.aliases) if c.ALIAS_EXAMPLES else (goal.name,)
         out += [Example(Label.goal(goal.id), name, False) for name in names]
     return out
 
 
-def keyword_contexts(examples: list[str], keywords: tuple[str, ...]) -> list[str]:
-    """Each keyword in the places its siblings stand in the answer's examples.
+Patterns = list[tuple[str, re.Pattern[str]]]
 
-    "does ROME hurt nearby facts?" with ROME swapped for another keyword of the same
-    tension shows the classifier that keyword asked about in a sentence, so a keyword
-    nobody has written an example for yet answers inside a question too, not only alone.
+
+def _patterns(keywords: tuple[str, ...]) -> Patterns:
+    return [(k, re.compile(rf"(?<!\w){re.escape(k)}(?!\w)", re.IGNORECASE)) for k in keywords if k]
+
+
+def keyword_contexts(keywords: tuple[str, ...], sentences: list[tuple[str, Patterns]]) -> list[str]:
+    """Each keyword in the place another keyword stands in an asked sentence: the answer's
+    own examples first, then, for a tension with few examples yet, any tension's.
+
+    "does ROME hurt nearby facts?" with ROME swapped for another keyword shows the
+    classifier that keyword asked about in a sentence, so a keyword nobody has written an
+    example for yet answers inside a question ("is self-consistency sampling expensive?"),
+    not only alone.
     """
-    patterns = [
-        (k, re.compile(rf"(?<!\w){re.escape(k)}(?!\w)", re.IGNORECASE)) for k in keywords if k
-    ]
     out: list[str] = []
-    for keyword, _ in patterns:
+    for keyword in keywords:
         made = 0
-        for text in examples:
+        for text, patterns in sentences:
             if made >= c.KEYWORD_CONTEXTS:
                 break
             for other, pattern in patterns:

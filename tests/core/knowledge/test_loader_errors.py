@@ -329,3 +329,12 @@ def test_a_goal_without_tension_is_a_warning_only(knowledge_copy: Path) -> None:
     assert [str(w) for w in result.warnings] == [
         "knowledge/goals.yaml: goal 'robustness' has no tension yet"
     ]
+
+
+def test_more_answers_than_the_matcher_learns_is_an_error_naming_the_limit(
+    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.core.knowledge.loader.MAX_ANSWERS", 10)
+    [problem] = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert "5 tensions and 5 goals make 12 answers" in problem
+    assert "learns at most 10" in problem
