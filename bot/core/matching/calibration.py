@@ -84,6 +84,7 @@ FEATURE_WEIGHTS: Final = {
 SEMANTIC_WEIGHT: Final = 1.0  # the sentence embedding, beside the unit-length n-grams
 CHAR_SIZES: Final = (3, 4, 5)
 CJK_SIZES: Final = (1, 2, 3)
+MIN_DF: Final = 1  # examples a feature must be in to get a weight (its own term: always)
 MAX_WORDS: Final = 150  # read of one message (bounded work whatever its length)
 
 # --- limits ---------------------------------------------------------------------------

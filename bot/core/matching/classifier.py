@@ -37,14 +37,16 @@ class Columns:
     idf: Floats
 
     @classmethod
-    def of(cls, rows: Sequence[Features]) -> Columns:
-        """The columns of a training set: its features, weighted by kind and rarity."""
+    def of(cls, rows: Sequence[Features], min_df: int = 1) -> Columns:
+        """The columns of a training set: its features, weighted by kind and rarity; a
+        feature in fewer than ``min_df`` rows gets no column (it could only memorise)."""
         df: Counter[str] = Counter()
         for row in rows:
             df.update(row.keys())
         n = len(rows)
-        names = list(df)
-        idf = np.log((1 + n) / (1 + np.fromiter(df.values(), np.float32, len(names)))) + 1.0
+        names = [name for name, count in df.items() if count >= min_df or name[:1] in "kbaf"]
+        counts = np.fromiter((df[name] for name in names), np.float32, len(names))
+        idf = np.log((1 + n) / (1 + counts)) + 1.0
         kind = np.fromiter((c.FEATURE_WEIGHTS.get(f[:1], 1.0) for f in names), np.float32)
         return cls({name: i for i, name in enumerate(names)}, (idf * kind).astype(np.float32))
 

@@ -68,7 +68,7 @@ def train(
     index = {label: i for i, label in enumerate(labels)}
     target = np.array([index[e.label] for e in examples], np.int64)
     asked = np.array([e.asked for e in examples], bool)
-    columns = Columns.of([r.features for r in readings])
+    columns = Columns.of([r.features for r in readings], c.MIN_DF)
     x = columns.matrix([r.features for r in readings])
     weights = balanced(target, len(labels))
     weights[~asked] *= c.TERM_WEIGHT
