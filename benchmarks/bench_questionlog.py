@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.knowledge.label import Kind
 from bot.core.matching.answer import Answer
-from bot.curation.questionlog import Entry, QuestionLog
+from bot.storage.questionlog import Entry, QuestionLog
 
 
 async def run(count: int) -> None:

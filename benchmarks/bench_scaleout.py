@@ -31,9 +31,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.curation.questionlog import FLUSH_SECONDS
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database
+from bot.storage.questionlog import FLUSH_SECONDS
 from tests.discord_app.harness import TOKEN
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
@@ -78,7 +78,7 @@ async def stop(*processes: asyncio.subprocess.Process) -> None:
 async def stored_texts(url: str) -> list[str]:
     database = await open_database(DatabaseURL.parse(url), read_only=True)
     try:
-        return [str(r[0]) for r in await database.fetch("SELECT text FROM questions")]
+        return [str(r[0]) for r in await database.engine.fetch("SELECT text FROM questions")]
     finally:
         await database.close()
 

@@ -45,10 +45,12 @@ async def test_each_cluster_serves_its_shards_and_one_logs_for_both(pair: Pair) 
     await fake.say(fake.person("fay"), "is interpretability expensive?", dm=True)
     await fake.wait_until(lambda: len(fake.sent) >= before + 2)
     for harness in (pair.dm, pair.guild):
-        await harness.bot.questions.flush()  # type: ignore[union-attr]
+        await harness.bot.answerer.log.flush()  # type: ignore[union-attr]
     database = await open_database(DatabaseURL.parse(pair.url), read_only=True)
     try:
-        rows = await database.fetch("SELECT guild_id, tension FROM questions ORDER BY guild_id")
+        rows = await database.engine.fetch(
+            "SELECT guild_id, tension FROM questions ORDER BY guild_id"
+        )
     finally:
         await database.close()
     assert sorted(rows, key=str) == sorted(

@@ -142,7 +142,7 @@ async def test_two_processes_two_shards_one_database(
 
     database = await open_database(DatabaseURL.parse(postgres_url), read_only=True)
     try:
-        rows = await database.fetch("SELECT id, text FROM questions")
+        rows = await database.engine.fetch("SELECT id, text FROM questions")
     finally:
         await database.close()
     assert sorted(t for _, t in rows) == sorted(asked)  # every question, once

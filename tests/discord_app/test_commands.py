@@ -170,7 +170,7 @@ async def test_buttons_on_a_message_reply_work(harness: Harness) -> None:
 async def test_views_time_out_by_disabling_their_buttons(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(harness.bot.expiry, "seconds", 0.3)  # type: ignore[union-attr]
+    monkeypatch.setattr(harness.bot.answerer.expiry, "seconds", 0.3)  # type: ignore[union-attr]
     fake = harness.fake
     before = len(fake.sent)
     await fake.say(fake.person("ned"), "is interpretability expensive?", mention_bot=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.knowledge.model import Knowledge
 from bot.core.serving.store import Snapshot
 from bot.curation.stats import Group
-from bot.discord_app.teaching import PICK_ID, pick_view, stats_view
+from bot.discord_app.exts.stats.buttons import stats_view
+from bot.discord_app.exts.teaching.prompt import PICK_ID, pick_view
 from tests.fakediscord.validate import message_errors
 from tests.support import synthetic
 

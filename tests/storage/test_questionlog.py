@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.curation.questionlog import Entry, QuestionLog
 from bot.curation.stats import build_report, group_similar
 from bot.storage import Database, DatabaseURL, open_database
 from bot.storage.migrations import VERSION
+from bot.storage.questionlog import Entry, QuestionLog
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -55,15 +55,15 @@ def entry(
 async def rows(url: DatabaseURL, sql: str) -> list[tuple[Any, ...]]:
     database = await open_database(url, read_only=True)
     try:
-        return await database.fetch(sql)
+        return await database.engine.fetch(sql)
     finally:
         await database.close()
 
 
 async def columns(database: Database) -> list[str]:
-    if database.engine == "sqlite":
-        return [str(r[1]) for r in await database.fetch("PRAGMA table_info(questions)")]
-    found = await database.fetch(
+    if database.url.engine == "sqlite":
+        return [str(r[1]) for r in await database.engine.fetch("PRAGMA table_info(questions)")]
+    found = await database.engine.fetch(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'questions'"
     )
     return [str(r[0]) for r in found]
@@ -141,10 +141,10 @@ async def test_migrations_are_idempotent_and_a_newer_schema_is_left_alone(
 ) -> None:
     database = await open_database(store)
     assert await database.migrate() == VERSION  # nothing left to do
-    if database.engine == "sqlite":
-        await database.execute(f"PRAGMA user_version = {VERSION + 1}")
+    if database.url.engine == "sqlite":
+        await database.engine.execute(f"PRAGMA user_version = {VERSION + 1}")
     else:
-        await database.execute("UPDATE tensionbot_schema SET version = ?", VERSION + 1)
+        await database.engine.execute("UPDATE tensionbot_schema SET version = ?", VERSION + 1)
     await database.close()
     qlog = await QuestionLog.open(store, retention_days=30)
     assert not qlog.available  # a newer bot's database is left alone
@@ -178,13 +178,13 @@ async def test_a_row_the_engine_refuses_is_isolated_from_its_batch(
     """Rows that pass our checks but break a rule in the database itself."""
     qlog = await QuestionLog.open(store, retention_days=30)
     assert qlog.database is not None
-    if qlog.database.engine == "sqlite":
-        await qlog.database.execute(
+    if qlog.database.url.engine == "sqlite":
+        await qlog.database.engine.execute(
             "CREATE TRIGGER no_boom BEFORE INSERT ON questions WHEN NEW.kind = 'boom' "
             "BEGIN SELECT RAISE(ABORT, 'boom is refused'); END"
         )
     else:
-        await qlog.database.execute(
+        await qlog.database.engine.execute(
             "ALTER TABLE questions ADD CONSTRAINT no_boom CHECK (kind <> 'boom')"
         )
     for i in range(40):
