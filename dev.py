@@ -119,7 +119,7 @@ def test(args: list[str]) -> None:
     ensure_postgresql()
     _run(BIN / "ruff", "check", ".")
     _run(BIN / "ruff", "format", "--check", ".")
-    _run(BIN / "mypy", "bot")
+    _run(BIN / "mypy", "bot", "tests", "benchmarks")
     _run(PYTHON, "-m", "pytest", *args)
 
 

@@ -34,7 +34,7 @@ def bot_settings(knowledge_dir: Path, **overrides: Any) -> Settings:
         "question_log_path": None,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def point_discord_py_at(fake: FakeDiscord) -> tuple[str, yarl.URL]:

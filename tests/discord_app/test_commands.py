@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -12,10 +13,10 @@ GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearn
 BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats"}
 
 
-def field(embed: dict[str, object], name: str) -> str:
-    for item in embed.get("fields", []):  # type: ignore[union-attr]
-        if item["name"] == name:  # type: ignore[index]
-            return str(item["value"])  # type: ignore[index]
+def field(embed: dict[str, Any], name: str) -> str:
+    for item in embed.get("fields", []):
+        if item["name"] == name:
+            return str(item["value"])
     raise AssertionError(f"no field {name!r} in {embed}")
 
 

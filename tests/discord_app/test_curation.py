@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -25,8 +26,8 @@ def settings_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[s
     }
 
 
-def buttons(message: dict[str, object]) -> dict[str, str]:
-    return {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}  # type: ignore[index, union-attr, attr-defined]
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    return {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}
 
 
 async def test_questions_are_logged_and_votes_counted(harness: Harness) -> None:

@@ -33,6 +33,7 @@ def menu_of(message: dict[str, Any]) -> dict[str, Any]:
     [menu] = [
         item for row in message["components"] for item in row["components"] if item["type"] == 3
     ]
+    assert isinstance(menu, dict)
     return menu
 
 
