@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from bot.curation.stats import build_report, group_similar
-from bot.storage import Database, DatabaseURL, open_database
+from bot.storage import DatabaseURL, open_database
 from bot.storage.migrations import VERSION
 from bot.storage.questionlog import Entry, QuestionLog
+from tests.support.schema import tables
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,15 +61,6 @@ async def rows(url: DatabaseURL, sql: str) -> list[tuple[Any, ...]]:
         await database.close()
 
 
-async def columns(database: Database) -> list[str]:
-    if database.url.engine == "sqlite":
-        return [str(r[1]) for r in await database.engine.fetch("PRAGMA table_info(questions)")]
-    found = await database.engine.fetch(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'questions'"
-    )
-    return [str(r[0]) for r in found]
-
-
 async def test_records_are_written_with_the_schema_version(store: DatabaseURL) -> None:
     qlog = await QuestionLog.open(store, retention_days=30)
     assert qlog.available
@@ -83,7 +75,7 @@ async def test_records_are_written_with_the_schema_version(store: DatabaseURL) -
     qlog.record(entry(qlog, "x" * 5000))
     assert qlog.database is not None
     assert await qlog.database.schema_version() == VERSION
-    names = await columns(qlog.database)
+    names = (await tables(qlog.database))["questions"]
     await qlog.close()
     stored = await rows(
         store,
