@@ -17,20 +17,9 @@ from bot.discord_app.client import ShardedTensionBot
 from bot.storage import DatabaseURL, open_database
 from tests.conftest import ROOT
 from tests.discord_app.conftest import Pair, cluster
-from tests.discord_app.test_reload import NEW_TENSION
+from tests.discord_app.scenes import NEW_QUESTION, add_tension, dm_answer
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
-
-NEW_QUESTION = "is self-consistency sampling expensive?"
-
-
-def add_tension(folder: Path) -> None:
-    (folder / "tensions" / "calibration-vs-efficiency.yaml").write_text(NEW_TENSION, "utf-8")
-
-
-async def dm_answer(fake: FakeDiscord, question: str) -> str:
-    done = await fake.slash(fake.person("dana"), "ask", {"question": question}, dm=True)
-    return str(done.response["embeds"][0]["title"])
 
 
 async def test_each_cluster_serves_its_shards_and_one_logs_for_both(pair: Pair) -> None:

@@ -16,8 +16,7 @@ from bot.storage import DatabaseURL, open_database
 from bot.storage.ids import node_of
 from tests.conftest import ROOT
 from tests.discord_app.harness import TOKEN, launch
-from tests.discord_app.test_clusters import NEW_QUESTION, add_tension
-from tests.discord_app.test_teach import MISSED, TAUGHT_AS, TITLE
+from tests.discord_app.scenes import MISSED, NEW_QUESTION, TAUGHT_AS, TITLE, add_tension
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 

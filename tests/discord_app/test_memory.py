@@ -12,7 +12,7 @@ from bot.core.rendering.render import answer_card
 from bot.discord_app.answering.expiry import MAX_SCHEDULED
 from bot.discord_app.gc_tuning import AT_LEAST_EVERY_SECONDS, IDLE_SECONDS, Collector
 from tests.discord_app.harness import Harness
-from tests.discord_app.test_reload import moderator
+from tests.discord_app.scenes import moderator
 from tests.fakediscord import payloads as p
 
 
