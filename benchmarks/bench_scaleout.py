@@ -4,7 +4,7 @@
 
 Everything goes through the fake gateway into real ``tensionbot run`` processes
 (tests/fakediscord/launch.py), with a throwaway PostgreSQL server from the system's
-packages (tests/pgserver.py, fsync on). Targets (issue 10):
+packages (tests/support/pgserver.py, fsync on). Targets (issue 10):
 
 * loss: two processes (shards 0 and 1 of 2) on one SQLite file and on one PostgreSQL
   database, 10 runs of 600 questions each: 0 rows lost or overwritten;

@@ -18,13 +18,6 @@ from bot.storage.questionlog import Entry, QuestionLog
 from tests.conftest import ROOT
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseURL:
-    if request.param == "sqlite":
-        return DatabaseURL.sqlite(tmp_path / "new" / "questions.sqlite3")
-    return DatabaseURL.parse(request.getfixturevalue("postgres_url"))
-
-
 async def writers(url: DatabaseURL, processes: int, count: int) -> list[dict[str, object]]:
     start_at = time.time() + 1.5  # every process opens the fresh database at this moment
     launched = [
