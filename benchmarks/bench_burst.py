@@ -105,7 +105,7 @@ async def burst(
     for i in range(n):
         await fake.say(people[i % len(people)], questions[i % len(questions)], mention_bot=True)
     await fake.wait_until(lambda: len(fake.sent) >= before + n, timeout=600)
-    last = max(m["sent_at"] for m in fake.sent[before : before + n])
+    last = max(float(m["sent_at"]) for m in fake.sent[before : before + n])
     return n / (last - started)
 
 

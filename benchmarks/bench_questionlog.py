@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.knowledge.label import Kind
 from bot.core.matching.answer import Answer
-from bot.curation.questionlog import Entry, QuestionLog
+from bot.storage.questionlog import Entry, QuestionLog
 
 
 async def run(count: int) -> None:
@@ -45,9 +45,9 @@ async def run(count: int) -> None:
             timings.append((time.perf_counter_ns() - start) / 1e6)
             if i % 50 == 0:
                 await asyncio.sleep(0)  # let the writer run, as between real questions
-        start = time.perf_counter()
+        flush_started = time.perf_counter()
         await qlog.flush()
-        flushed = time.perf_counter() - start
+        flushed = time.perf_counter() - flush_started
         await qlog.close()
     timings.sort()
     print(

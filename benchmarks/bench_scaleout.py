@@ -4,7 +4,7 @@
 
 Everything goes through the fake gateway into real ``tensionbot run`` processes
 (tests/fakediscord/launch.py), with a throwaway PostgreSQL server from the system's
-packages (tests/pgserver.py, fsync on). Targets (issue 10):
+packages (tests/support/pgserver.py, fsync on). Targets (issue 10):
 
 * loss: two processes (shards 0 and 1 of 2) on one SQLite file and on one PostgreSQL
   database, 10 runs of 600 questions each: 0 rows lost or overwritten;
@@ -31,9 +31,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.curation.questionlog import FLUSH_SECONDS
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database
+from bot.storage.questionlog import FLUSH_SECONDS
 from tests.discord_app.harness import TOKEN
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
@@ -78,7 +78,7 @@ async def stop(*processes: asyncio.subprocess.Process) -> None:
 async def stored_texts(url: str) -> list[str]:
     database = await open_database(DatabaseURL.parse(url), read_only=True)
     try:
-        return [str(r[0]) for r in await database.fetch("SELECT text FROM questions")]
+        return [str(r[0]) for r in await database.engine.fetch("SELECT text FROM questions")]
     finally:
         await database.close()
 

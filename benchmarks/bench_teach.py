@@ -36,7 +36,7 @@ from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
 from bot.core.matching.matcher import Matcher
 from bot.core.serving.store import KnowledgeStore
-from bot.curation.learned import TeachRefused, taught_examples, teach
+from bot.curation.teaching import TeachRefused, taught_examples, teach
 from bot.discord_app.privacy import without_mentions
 from bot.settings import bundled_knowledge_dir
 from bot.storage import DatabaseURL, open_database

@@ -12,6 +12,7 @@ import pytest
 from bot.core.knowledge.loader import load_or_raise
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
+from bot.storage import DatabaseURL
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "knowledge"
@@ -60,6 +61,15 @@ def write(knowledge_copy: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseURL:
+    """A new database on each engine in turn, for tests written once for both: a SQLite
+    file in a folder that does not exist yet, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return DatabaseURL.sqlite(tmp_path / "new" / "questions.sqlite3")
+    return DatabaseURL.parse(request.getfixturevalue("postgres_url"))
 
 
 # The throwaway PostgreSQL server (postgres_server, postgres_url) for any test that needs one.

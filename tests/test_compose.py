@@ -29,7 +29,7 @@ def test_compose_clusters_cover_every_shard_once_and_only_sync_registers() -> No
         assert service["depends_on"]["sync"]["condition"] == "service_completed_successfully"
         assert service["environment"]["TENSIONBOT_DATABASE_URL"].startswith("postgresql://")
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             **{k.removeprefix("TENSIONBOT_").lower(): v for k, v in env.items()},
         )
         assert settings.shard_ids is not None

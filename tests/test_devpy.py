@@ -14,6 +14,8 @@ import sys
 import venv
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import ROOT
 
 DEBIAN_WITHOUT_PYTHON3_VENV = """
@@ -70,3 +72,16 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "is not a virtual environment; move it away" in done.stderr
     assert (target / "notes.txt").read_text("utf-8") == "keep me"
+
+
+def test_pre_commit_runs_the_checks_dev_py_runs() -> None:
+    """A commit is checked as CI checks it: the hooks and dev.py name the same commands."""
+    import dev
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
+    entries = {hook["id"]: hook["entry"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert entries == {
+        "ruff-check": ".venv/bin/ruff check --fix",
+        "ruff-format": ".venv/bin/ruff format",
+        "mypy": " ".join((".venv/bin/mypy", *dev.TYPED)),
+    }

@@ -31,6 +31,29 @@ BOT_LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.discord_app",),
     ("bot.cli",),
 )
+# Inside the Discord app: small helpers, then the Answerer every answer goes through, the
+# bot that owns it, the features (extensions), and what runs the bot.
+DISCORD_LAYERS: tuple[tuple[str, ...], ...] = (
+    (
+        "bot.discord_app.checks",
+        "bot.discord_app.closes",
+        "bot.discord_app.embeds",
+        "bot.discord_app.gc_tuning",
+        "bot.discord_app.liveness",
+        "bot.discord_app.logs",
+        "bot.discord_app.privacy",
+        "bot.discord_app.reading",
+        "bot.discord_app.sync",
+    ),
+    ("bot.discord_app.answering",),
+    ("bot.discord_app.client",),
+    ("bot.discord_app.exts",),
+    ("bot.discord_app.runner",),
+)
+# A feature may use another only where it says so: /stats opens teaching's prompt.
+FEATURE_USES: dict[str, set[str]] = {
+    "bot.discord_app.exts.stats": {"bot.discord_app.exts.teaching"},
+}
 
 
 def module_name(path: Path) -> str:
@@ -111,6 +134,34 @@ def test_core_layers_hold() -> None:
 def test_bot_layers_hold() -> None:
     """core < storage < settings, curation < discord_app < cli."""
     assert violations(BOT_LAYERS, "bot") == []
+
+
+def test_discord_app_layers_hold() -> None:
+    """helpers < answering < client < exts < runner."""
+    unplaced = [
+        m for m in graph() if m.startswith("bot.discord_app.") and not layer(m, DISCORD_LAYERS)
+    ]
+    assert unplaced == [], "place every Discord module in a layer"
+    assert violations(DISCORD_LAYERS, "bot.discord_app") == []
+
+
+def feature(module: str) -> str | None:
+    """``bot.discord_app.exts.stats._cog`` -> ``bot.discord_app.exts.stats``."""
+    parts = module.split(".")
+    return ".".join(parts[:4]) if parts[:3] == ["bot", "discord_app", "exts"] else None
+
+
+def test_features_keep_to_themselves() -> None:
+    crossings = sorted(
+        f"{source} imports {target}"
+        for source, targets in graph().items()
+        for target in targets
+        if (here := feature(source)) is not None
+        and (there := feature(target)) is not None
+        and there not in (here, "bot.discord_app.exts")
+        and there not in FEATURE_USES.get(here, set())
+    )
+    assert crossings == []
 
 
 def test_no_module_imports_itself_round_a_circle() -> None:

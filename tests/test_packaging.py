@@ -88,3 +88,21 @@ def test_dockerfile_says_what_rebuilds_the_dependency_layer() -> None:
 def test_readme_warns_that_oci_builders_drop_the_healthcheck() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "--format docker" in readme
+
+
+def test_links_between_the_docs_lead_somewhere() -> None:
+    top = [ROOT / name for name in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")]
+    files = [*top, *sorted((ROOT / "docs").rglob("*.md"))]
+    broken = []
+    for doc in files:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", doc.read_text("utf-8")):
+            if "://" not in target and not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(ROOT)}: {target}")
+    assert broken == []
+
+
+def test_the_architecture_names_every_package() -> None:
+    """docs/architecture.md is where a newcomer looks for a room: each must be there."""
+    text = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    packages = {p.parent.name for p in (ROOT / "bot").rglob("__init__.py")} - {"bot"}
+    assert sorted(p for p in packages if f"{p}/" not in text) == []

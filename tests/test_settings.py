@@ -11,9 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from bot.cli import main
-from bot.curation.questionlog import Entry, QuestionLog
 from bot.settings import Settings, describe_settings_error
 from bot.storage import DatabaseURL
+from bot.storage.questionlog import Entry, QuestionLog
 
 
 def settings(**values: object) -> Settings:

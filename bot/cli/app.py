@@ -210,20 +210,20 @@ def cmd_reload(args: argparse.Namespace) -> int:
 
 
 def cmd_learned(args: argparse.Namespace) -> int:
-    from . import learned
+    from . import teaching
 
     url = _database(args.db, "learned")
     if args.action == "list":
-        return learned.list_learned(url, _load(args.knowledge)[0].knowledge)
+        return teaching.list_learned(url, _load(args.knowledge)[0].knowledge)
     if args.action == "remove":
-        return learned.remove_learned(
+        return teaching.remove_learned(
             url,
             args.id,
             check_seconds=_settings().reload_check_seconds,
             wait_seconds=args.wait,
         )
     folder = args.into or args.knowledge or _settings().knowledge_dir
-    return learned.export_learned(url, folder)
+    return teaching.export_learned(url, folder)
 
 
 def cmd_health(args: argparse.Namespace) -> int:

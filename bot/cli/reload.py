@@ -18,9 +18,9 @@ async def announce_and_wait(
     database: Database, reason: str, *, check_seconds: float, wait_seconds: float
 ) -> Confirmations:
     """Ask every cluster to reload, and wait for them to say they did (shell commands)."""
-    generation = await database.announce(reason)
+    generation = await database.clusters.announce(reason)
     return await wait_for_confirmations(
-        database, generation, check_seconds=check_seconds, confirm_seconds=wait_seconds
+        database.clusters, generation, check_seconds=check_seconds, confirm_seconds=wait_seconds
     )
 
 

@@ -21,7 +21,7 @@ from bot.core.rendering.cards import Card, CardField, fit
 from bot.core.text.words import clean
 from bot.storage import Database
 
-from .learned import Activity, activity
+from .teaching import Activity, activity
 
 GROUP_SIMILARITY: Final = 85.0
 MAX_UNANSWERED_SCANNED: Final = 5000
@@ -110,18 +110,20 @@ def group_similar(
 
 
 async def build_report(database: Database, days: int = 30, now: float | None = None) -> Report:
-    """The report from either engine (the queries are in :class:`bot.storage.Database`)."""
+    """The report from either engine (the queries are in :mod:`bot.storage.questions`)."""
     now = time.time() if now is None else now
     answered: dict[int, int] = {}
     unanswered: dict[int, int] = {}
     for window in sorted({7, 30, days}):
-        answered[window], unanswered[window] = await database.answered_counts(now - window * 86400)
+        answered[window], unanswered[window] = await database.questions.answered_counts(
+            now - window * 86400
+        )
     since = now - days * 86400
-    rows = await database.unanswered_rows(since, MAX_UNANSWERED_SCANNED)
+    rows = await database.questions.unanswered(since, MAX_UNANSWERED_SCANNED)
     ids = {text.strip(): question_id for question_id, text in reversed(rows)}
     groups = group_similar([text for _, text in rows], ids=ids)
-    per_answer = await database.answers_per_key(since)
-    helpful = await database.helpful_per_key(since)
+    per_answer = await database.questions.answers_per_label(since)
+    helpful = await database.questions.helpful_per_label(since)
     teaching = await activity(database, now)
     return Report(days, answered, unanswered, tuple(groups[:TOP]), per_answer, helpful, teaching)
 

@@ -1,5 +1,11 @@
 """The bot: a ``commands.Bot`` that loads one extension per feature and owns shared state.
 
+Shared state is what several features use: the knowledge being served (``store``), the
+:class:`~.answering.Answerer` every answer goes through, the database, and the knowledge
+changes heard from other clusters. Reloading is one operation here (:meth:`reload_here`,
+:meth:`reload_everywhere`); features that must follow a reload listen for
+``knowledge_reloaded`` instead of being called by whoever reloaded.
+
 :class:`ShardedTensionBot` is the same bot over a range of shards (one *cluster*), for
 deployments that run several processes against one PostgreSQL database.
 """
@@ -18,23 +24,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.conversation.memory import ConversationMemory
 from bot.core.knowledge.model import Taught
 from bot.core.serving.store import KnowledgeStore, ReloadOutcome
-from bot.core.throttle import RepeatGuard, UserCooldown
 
-from ..curation.learned import taught_examples
-from ..curation.questionlog import QuestionLog
+from ..curation.teaching import taught_examples
 from ..settings import Settings
 from ..storage import Database, StoreError, open_database
-from ..storage.base import process_label
 from ..storage.changes import Applied, KnowledgeChanges
+from ..storage.clusters import process_label
+from ..storage.questionlog import QuestionLog
+from .answering import Answerer
+from .answering.buttons import LinkButton, VoteButton
 from .checks import NotModerator
 from .embeds import notice
+from .gc_tuning import Collector
 from .liveness import last_beat, write_beat
-from .memory import Collector
 from .sync import sync_if_changed
-from .views import ButtonExpiry, LinkButton, VoteButton
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +47,9 @@ EXTENSIONS = (
     "bot.discord_app.exts.questions",
     "bot.discord_app.exts.browse",
     "bot.discord_app.exts.goals",
-    "bot.discord_app.exts.admin",
-    "bot.discord_app.exts.teach",
+    "bot.discord_app.exts.reload",
+    "bot.discord_app.exts.stats",
+    "bot.discord_app.exts.teaching",
     "bot.discord_app.exts.meta",
 )
 
@@ -108,14 +114,10 @@ class TensionBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
-        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
-        self.repeats = RepeatGuard(settings.repeat_window_seconds)
-        self.conversations = ConversationMemory(settings.conversation_minutes * 60)
+        self.answerer = Answerer(settings, store)
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
-        self.expiry = ButtonExpiry()
         self.collector = Collector()
-        self.questions: QuestionLog | None = None
         self.database: Database | None = None
         self.changes: KnowledgeChanges | None = None  # set when processes share a database
 
@@ -123,7 +125,7 @@ class TensionBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(LinkButton, VoteButton)
-        self.expiry.start()
+        self.answerer.start()
         await self._open_store()
         if self.settings.sync_commands:
             await self.sync_commands()
@@ -148,15 +150,15 @@ class TensionBot(commands.Bot):
             self.database = await open_database(url)
         except StoreError as exc:
             log.warning("question log unavailable at %s (%s); answering without it", url, exc)
-            self.questions = QuestionLog(None, self.settings.log_retention_days)
+            self.answerer.log = QuestionLog(None, self.settings.log_retention_days)
             return
-        self.questions = await QuestionLog.attach(
+        self.answerer.log = await QuestionLog.attach(
             self.database, self.settings.log_retention_days, label=self.label
         )
         await self._learn_taught(self.database)
         if self.database.shared:
             changes = KnowledgeChanges(
-                self.database,
+                self.database.clusters,
                 self.label,
                 self._apply_change,
                 lambda: self.store.snapshot.version,
@@ -181,7 +183,7 @@ class TensionBot(commands.Bot):
 
         self.store.taught_source = read
         try:
-            waiting = await database.taught()
+            waiting = await database.teaching.taught()
         except StoreError as exc:
             log.warning("taught examples unavailable (%s); answering from the folder", exc)
             return
@@ -292,14 +294,13 @@ class TensionBot(commands.Bot):
     async def close(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
-        self.expiry.stop()
+        self.answerer.stop()
         self.collector.stop()
         await super().close()
         if self.changes is not None:
             await self.changes.stop()
             self.changes = None
-        if self.questions is not None:
-            await self.questions.close()
+        await self.answerer.close()
         if self.database is not None:
             await self.database.close()
             self.database = None

@@ -1,11 +1,12 @@
 """One signal, "the knowledge changed", carried to every process sharing the database.
 
 Each process keeps its own copy of the knowledge in memory, so a change made in one must
-reach the others. The database holds a *generation* row: a counter bumped by whoever
-changed something (a moderator's ``/reload`` today; a taught example later: the reason
-is recorded with it). Every process applies a new generation by rebuilding its knowledge
-(``apply``), then records which generation it serves, which lets the announcer count
-confirmations ("reloaded in 2 of 2 clusters").
+reach the others. The database holds a *generation* row (:mod:`.clusters`): a counter
+bumped, with the reason, by whoever changed something: a moderator's ``/reload``, a teach
+or an Undo in Discord, ``tensionbot reload`` or ``tensionbot learned remove`` in a shell.
+Every process applies a new generation by reloading its knowledge (``apply``), then
+records which generation it serves, which lets the announcer count confirmations
+("reloaded in 2 of 2 clusters").
 
 Three ways a process learns of a new generation, because any one of them can miss:
 
@@ -14,7 +15,9 @@ Three ways a process learns of a new generation, because any one of them can mis
 - a timer, every ``check_seconds``, which also refreshes the process's "seen" time so
   the others know it is alive.
 
-Nothing here imports discord: ``apply`` is whatever the process does to reload.
+The bot runs :class:`KnowledgeChanges` on a shared database (PostgreSQL) only; shell
+commands announce and count with :func:`wait_for_confirmations`. Nothing here imports
+discord: ``apply`` is whatever the process does to reload.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from .base import ClusterStatus, Database, Listening, RowsRejectedError, StoreError
+from .clusters import ClusterStatus, ClusterStore
+from .engine import Listening
+from .errors import RowsRejectedError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +77,11 @@ class Confirmations:
 
 
 async def confirmations(
-    database: Database, generation: int, *, check_seconds: float, waited: float = 0.0
+    clusters: ClusterStore, generation: int, *, check_seconds: float, waited: float = 0.0
 ) -> Confirmations:
     """Who serves ``generation`` now, among the processes seen alive lately."""
     alive_since = time.time() - ALIVE_CHECKS * check_seconds
-    everyone = await database.clusters(alive_since)
+    everyone = await clusters.serving(alive_since)
     done = [c for c in everyone if c.generation >= generation]
     return Confirmations(
         generation,
@@ -89,7 +94,7 @@ async def confirmations(
 
 
 async def wait_for_confirmations(
-    database: Database,
+    clusters: ClusterStore,
     generation: int,
     *,
     check_seconds: float,
@@ -103,7 +108,7 @@ async def wait_for_confirmations(
     start = time.monotonic()
     while True:
         result = await confirmations(
-            database, generation, check_seconds=check_seconds, waited=confirm_seconds
+            clusters, generation, check_seconds=check_seconds, waited=confirm_seconds
         )
         left = confirm_seconds - (time.monotonic() - start)
         if not result.silent or left <= 0:
@@ -116,7 +121,7 @@ class KnowledgeChanges:
 
     def __init__(
         self,
-        database: Database,
+        clusters: ClusterStore,
         label: str,
         apply: Callable[[], Awaitable[Applied]],
         current: Callable[[], str],
@@ -124,7 +129,7 @@ class KnowledgeChanges:
         check_seconds: float = 5.0,
         confirm_seconds: float = 5.0,
     ) -> None:
-        self.database = database
+        self.clusters = clusters
         self.label = label
         self.apply = apply
         self.current = current
@@ -140,10 +145,10 @@ class KnowledgeChanges:
 
     async def start(self) -> None:
         """Join: what the process loaded at start-up *is* the latest generation."""
-        self.node = await self.database.lease_node(self.label)
-        self.generation = await self.database.generation()
+        self.node = await self.clusters.lease_node(self.label)
+        self.generation = await self.clusters.generation()
         await self._report(ok=True)
-        self._listening = await self.database.listen(
+        self._listening = await self.clusters.listen(
             self._heard, self._heard_confirmation, self.catch_up
         )
         self._timer = asyncio.create_task(self._tick())
@@ -158,18 +163,18 @@ class KnowledgeChanges:
         for task in list(self._pending):
             task.cancel()
         with contextlib.suppress(StoreError, RowsRejectedError):
-            await self.database.leave(self.node)
+            await self.clusters.leave(self.node)
 
     # --- announcing --------------------------------------------------------------------
 
     async def announce(self, reason: str) -> Confirmations:
         """Tell everyone (this process has applied the change already); wait for them."""
         async with self._lock:
-            generation = await self.database.announce(reason)
+            generation = await self.clusters.announce(reason)
             self.generation = generation
             await self._report(ok=True)
         return await wait_for_confirmations(
-            self.database,
+            self.clusters,
             generation,
             check_seconds=self.check_seconds,
             confirm_seconds=self.confirm_seconds,
@@ -202,7 +207,7 @@ class KnowledgeChanges:
         """Apply the latest generation if this process is behind; once per generation."""
         try:
             async with self._lock:
-                latest = await self.database.generation()
+                latest = await self.clusters.generation()
                 if latest <= self.generation:
                     return
                 log.info(
@@ -217,7 +222,7 @@ class KnowledgeChanges:
             log.warning("could not check for knowledge changes: %s", exc)
 
     async def _report(self, *, ok: bool) -> None:
-        await self.database.confirm(
+        await self.clusters.confirm(
             self.node, self.generation, self.current(), ok=ok, label=self.label
         )
 
@@ -225,7 +230,7 @@ class KnowledgeChanges:
         while True:
             await asyncio.sleep(self.check_seconds)
             try:
-                await self.database.heartbeat(self.node)
+                await self.clusters.heartbeat(self.node)
             except (StoreError, RowsRejectedError) as exc:
                 log.warning("could not report to the database: %s", exc)
                 continue

@@ -5,12 +5,14 @@ restarted server costs the writer a retry, not the log. asyncpg does its work (e
 rows, reading replies) on an event loop in a thread of its own, as aiosqlite does with
 SQLite: the bot's loop, which answers people, only hands work over and picks up results.
 
-Announcements of a knowledge change travel by ``LISTEN/NOTIFY`` on a connection of
-their own: the notification is sent in the same transaction that bumps the generation
-row, so a listener can never hear of a change it then fails to read. A notification sent
-while a listener is disconnected is lost for good, which is why the listener re-reads
-the generation each time it reconnects (and why the clusters also check on a timer: see
-:mod:`bot.storage.changes`).
+Other processes hear of a change by ``LISTEN/NOTIFY``: a transaction's notifications
+(``pg_notify``) are delivered when it commits, so a listener never hears of a row it
+cannot read yet. The listener keeps a connection of its own and runs ``on_connect`` each
+time it (re)connects, because a notification sent while it was away is lost for good
+(which is also why the clusters check on a timer: see :mod:`bot.storage.changes`).
+
+A batch insert is one statement whatever its size: the columns travel as arrays and
+``unnest`` turns them back into rows.
 """
 
 from __future__ import annotations
@@ -21,29 +23,18 @@ import functools
 import logging
 import re
 import threading
-import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any, Final, ParamSpec, TypeVar
 
 import asyncpg
 
-from .base import (
-    ChangeCallback,
-    Database,
-    Listening,
-    RowsRejectedError,
-    SchemaTooNewError,
-    StoreError,
-    Transaction,
-)
-from .migrations import MIGRATIONS, VERSION
-from .rows import QuestionRow, VoteRow
+from .engine import Column, Engine, Handler, Listening, Transaction
+from .errors import RowsRejectedError, SchemaTooNewError, StoreError
+from .migrations import VERSION, statements
 from .url import DatabaseURL
 
 log = logging.getLogger(__name__)
 
-CHANGED: Final = "tensionbot_knowledge"
-CONFIRMED: Final = "tensionbot_knowledge_confirmed"
 # pg_advisory_xact_lock key: "tbot" as an integer. Only our migrations take it.
 MIGRATION_LOCK: Final = 0x74626F74
 CONNECT_SECONDS: Final = 10.0
@@ -77,6 +68,12 @@ TRANSIENT: Final = (
 )
 
 _PLACEHOLDER = re.compile(r"\?")
+ARRAY_TYPES: Final[dict[str, str]] = {
+    "int": "bigint",
+    "real": "float8",
+    "text": "text",
+    "bool": "boolean",
+}
 
 
 def numbered(sql: str) -> str:
@@ -120,7 +117,7 @@ def _on_worker(
     @functools.wraps(method)
     async def handed_over(*args: P.args, **kwargs: P.kwargs) -> T:
         database = args[0]
-        assert isinstance(database, PostgresDatabase)
+        assert isinstance(database, PostgresEngine)
         return await database.worker.run(method(*args, **kwargs))
 
     return handed_over
@@ -143,8 +140,8 @@ def _changed_rows(status: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-class PostgresDatabase(Database):
-    engine = "postgresql"
+class PostgresEngine(Engine):
+    name = "postgresql"
     shared = True
 
     def __init__(self, url: DatabaseURL, pool: asyncpg.Pool, worker: _Worker) -> None:
@@ -153,7 +150,7 @@ class PostgresDatabase(Database):
         self.worker = worker
 
     @classmethod
-    async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> PostgresDatabase:
+    async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> PostgresEngine:
         async def make_pool() -> asyncpg.Pool:
             return await asyncpg.create_pool(
                 url.dsn,
@@ -214,9 +211,8 @@ class PostgresDatabase(Database):
                         f"the database is at schema version {version}, "
                         f"newer than this bot ({VERSION})"
                     )
-                for statements in MIGRATIONS["postgresql"][version:]:
-                    for statement in statements:
-                        await conn.execute(statement)
+                for statement in statements("postgresql", version):
+                    await conn.execute(statement)
                 await conn.execute("UPDATE tensionbot_schema SET version = $1", VERSION)
         except SchemaTooNewError:
             raise
@@ -241,42 +237,31 @@ class PostgresDatabase(Database):
             raise self._error(exc) from None
 
     @_on_worker
-    async def insert_questions(self, rows: Sequence[QuestionRow]) -> int:
-        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
+    async def insert_many(
+        self,
+        table: str,
+        columns: Sequence[Column],
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        on_conflict: str,
+    ) -> int:
+        """One statement for the whole batch: each column goes as an array, and ``unnest``
+        turns them back into rows (one round trip, however many rows)."""
+        if not rows:
+            return 0
+        names = ", ".join(name for name, _ in columns)
+        arrays = ", ".join(f"${n}::{ARRAY_TYPES[kind]}[]" for n, (_, kind) in enumerate(columns, 1))
+        values = [list(column) for column in zip(*rows, strict=True)]
         try:
             status = await self._pool.execute(
-                "INSERT INTO questions (id, ts, guild_id, channel_id, route, text, kind, tension,"
-                " goal, score, answered, knowledge)"
-                " SELECT * FROM unnest($1::bigint[], $2::float8[], $3::bigint[], $4::bigint[],"
-                " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[],"
-                " $11::boolean[], $12::text[])"
-                " ON CONFLICT (id) DO NOTHING",
-                *(list(c) for c in columns),
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}",
+                *values,
             )
         except DATA_ERRORS as exc:
             raise RowsRejectedError(str(exc)) from None
         except OPERATIONAL_ERRORS as exc:
             raise self._error(exc) from None
         return _changed_rows(status)
-
-    @_on_worker
-    async def upsert_votes(self, rows: Sequence[VoteRow]) -> None:
-        latest: dict[tuple[int, str], VoteRow] = {}
-        for row in rows:  # one statement may not touch a row twice: keep each person's last
-            latest[(row[0], row[1])] = row
-        columns = list(zip(*latest.values(), strict=True))
-        try:
-            await self._pool.execute(
-                "INSERT INTO feedback (question_id, voter, helpful, ts)"
-                " SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::float8[])"
-                " ON CONFLICT (question_id, voter) DO UPDATE SET helpful = excluded.helpful,"
-                " ts = excluded.ts",
-                *(list(c) for c in columns),
-            )
-        except DATA_ERRORS as exc:
-            raise RowsRejectedError(str(exc)) from None
-        except OPERATIONAL_ERRORS as exc:
-            raise self._error(exc) from None
 
     @_on_worker
     async def transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
@@ -288,61 +273,12 @@ class PostgresDatabase(Database):
         except OPERATIONAL_ERRORS as exc:
             raise self._error(exc) from None
 
-    async def lease_node(self, label: str) -> int:
-        if self.node is None:
-            now = time.time()
-            rows = await self.fetch(
-                "INSERT INTO clusters (label, started, seen) VALUES (?, ?, ?) RETURNING id",
-                label,
-                now,
-                now,
-            )
-            self.node = int(rows[0][0])
-        return self.node
-
-    @_on_worker
-    async def announce(self, reason: str) -> int:
-        try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                generation = await conn.fetchval(
-                    "UPDATE knowledge_state SET generation = generation + 1, changed = $1,"
-                    " reason = $2 WHERE id = 1 RETURNING generation",
-                    time.time(),
-                    reason,
-                )
-                # Delivered when the transaction commits, never before the row is visible.
-                await conn.execute("SELECT pg_notify($1, $2)", CHANGED, str(generation))
-        except OPERATIONAL_ERRORS as exc:
-            raise self._error(exc) from None
-        return int(generation)
-
-    @_on_worker
-    async def confirm(
-        self, node: int, generation: int, version: str | None, *, ok: bool, label: str
-    ) -> None:
-        try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                await conn.execute(
-                    "UPDATE clusters SET serving = TRUE, label = $1, seen = $2, generation = $3,"
-                    " version = $4, ok = $5 WHERE id = $6",
-                    label,
-                    time.time(),
-                    generation,
-                    version,
-                    ok,
-                    node,
-                )
-                await conn.execute("SELECT pg_notify($1, $2)", CONFIRMED, f"{node}:{generation}")
-        except OPERATIONAL_ERRORS as exc:
-            raise self._error(exc) from None
-
     async def listen(
         self,
-        on_change: ChangeCallback,
-        on_confirm: Callable[[], None],
+        handlers: Mapping[str, Handler],
         on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> Listening:
-        listener = _Listener(self, on_change, on_confirm, on_connect)
+        listener = _Listener(self, handlers, on_connect)
         await listener.start()
         return listener
 
@@ -356,6 +292,10 @@ class _PostgresTransaction(Transaction):
 
     async def execute(self, sql: str, *args: Any) -> int:
         return _changed_rows(await self._conn.execute(numbered(sql), *args))
+
+    async def notify(self, channel: str, payload: str) -> None:
+        # Delivered when the transaction commits, never before its rows are visible.
+        await self._conn.execute("SELECT pg_notify($1, $2)", channel, payload)
 
 
 def _set(event: asyncio.Event, _conn: object) -> None:
@@ -371,16 +311,14 @@ class _Listener(Listening):
 
     def __init__(
         self,
-        database: PostgresDatabase,
-        on_change: ChangeCallback,
-        on_confirm: Callable[[], None],
+        engine: PostgresEngine,
+        handlers: Mapping[str, Handler],
         on_connect: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
-        self.url = database.url
-        self.worker = database.worker
+        self.url = engine.url
+        self.worker = engine.worker
         self.home = asyncio.get_running_loop()
-        self.on_change = on_change
-        self.on_confirm = on_confirm
+        self.handlers = dict(handlers)
         self.on_connect = on_connect
         self._task: asyncio.Task[None] | None = None  # on the worker loop
 
@@ -403,11 +341,9 @@ class _Listener(Listening):
         await self.worker.run(cancel())
 
     def _notified(self, _conn: Any, _pid: int, channel: str, payload: object) -> None:
-        if channel == CHANGED:
-            with contextlib.suppress(ValueError):
-                self.home.call_soon_threadsafe(self.on_change, int(str(payload)))
-        elif channel == CONFIRMED:
-            self.home.call_soon_threadsafe(self.on_confirm)
+        handler = self.handlers.get(channel)
+        if handler is not None:
+            self.home.call_soon_threadsafe(handler, str(payload))
 
     async def _connected(self) -> None:
         """Run ``on_connect`` where it belongs, on the home loop."""
@@ -421,8 +357,8 @@ class _Listener(Listening):
             try:
                 conn = await asyncpg.connect(self.url.dsn, timeout=CONNECT_SECONDS)
                 conn.add_termination_listener(functools.partial(_set, lost))
-                await conn.add_listener(CHANGED, self._notified)
-                await conn.add_listener(CONFIRMED, self._notified)
+                for channel in self.handlers:
+                    await conn.add_listener(channel, self._notified)
                 delay = 0.1
                 await self._connected()  # whatever was announced while we were away
                 await lost.wait()

@@ -1,4 +1,4 @@
-"""What the store keeps, and the check each row passes before it is written.
+"""The question log's rows, and the check each row passes before it is written.
 
 A row that no engine could store (a number out of range, text that is not valid Unicode)
 must cost only itself, never the batch it came in. So rows are checked and cleaned one by
@@ -47,36 +47,6 @@ class Vote:
     voter: int
     helpful: bool
     ts: float
-
-
-@dataclass(frozen=True, slots=True)
-class TaughtEntry:
-    """A taught example as stored: who taught it is a keyed hash, never a user id."""
-
-    id: int
-    ts: float
-    guild_id: int | None
-    label: str
-    text: str
-    moderator: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One teach, undo or removal: what was done to which example, when, where, by whom.
-
-    ``moderator`` is a keyed hash of the moderator's user id, or ``shell`` for the command
-    line; ``action`` is ``taught``, ``undone`` (from Discord) or ``removed`` (from the shell).
-    """
-
-    id: int
-    ts: float
-    guild_id: int | None
-    action: str
-    taught_id: int
-    label: str
-    text: str
-    moderator: str
 
 
 # (id, ts, guild_id, channel_id, route, text, kind, tension, goal, score, answered, knowledge)

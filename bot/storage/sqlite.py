@@ -8,6 +8,9 @@ Several processes may open one file. What makes that safe:
 - migrations read the schema version only after ``BEGIN IMMEDIATE`` has taken the write
   lock, so a second process starting at the same moment waits, then finds nothing to do;
 - ids come from :mod:`.ids` with a node the database numbered, and inserts never replace.
+
+No other process hears what one commits, so notifications go nowhere (:meth:`listen` is
+the interface's None): processes that must hear each other share PostgreSQL instead.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from typing import Any, Final, TypeVar
 
 import aiosqlite
 
-from .base import Database, RowsRejectedError, SchemaTooNewError, StoreError, Transaction
-from .migrations import MIGRATIONS, VERSION
-from .rows import QuestionRow, VoteRow
+from .engine import Column, Engine, Transaction
+from .errors import RowsRejectedError, SchemaTooNewError, StoreError
+from .migrations import VERSION, statements
 from .url import DatabaseURL
 
 BUSY_TIMEOUT_SECONDS: Final = 30.0
@@ -49,8 +52,8 @@ def _failed(exc: sqlite3.Error) -> StoreError:
     return StoreError(str(exc), transient="locked" in str(exc) or "busy" in str(exc))
 
 
-class SqliteDatabase(Database):
-    engine = "sqlite"
+class SqliteEngine(Engine):
+    name = "sqlite"
     shared = False
 
     def __init__(self, url: DatabaseURL, db: aiosqlite.Connection) -> None:
@@ -61,7 +64,7 @@ class SqliteDatabase(Database):
         self._turn = asyncio.Lock()
 
     @classmethod
-    async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> SqliteDatabase:
+    async def connect(cls, url: DatabaseURL, *, read_only: bool = False) -> SqliteEngine:
         assert url.path is not None
         path = url.path
         try:
@@ -146,9 +149,8 @@ class SqliteDatabase(Database):
                         f"the question log is at schema version {version}, "
                         f"newer than this bot ({VERSION})"
                     )
-                for statements in MIGRATIONS["sqlite"][version:]:
-                    for statement in statements:
-                        await db.execute(statement)
+                for statement in statements("sqlite", version):
+                    await db.execute(statement)
                 if version != VERSION:
                     await db.execute(f"PRAGMA user_version = {VERSION}")
         except sqlite3.Error as exc:
@@ -171,78 +173,27 @@ class SqliteDatabase(Database):
         except sqlite3.Error as exc:
             raise _failed(exc) from None
 
-    async def insert_questions(self, rows: Sequence[QuestionRow]) -> int:
+    async def insert_many(
+        self,
+        table: str,
+        columns: Sequence[Column],
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        on_conflict: str,
+    ) -> int:
+        names = ", ".join(name for name, _ in columns)
+        marks = ",".join("?" * len(columns))
         try:
             async with self._locked() as db:
                 before = db.total_changes
                 await db.executemany(
-                    "INSERT INTO questions (id, ts, guild_id, channel_id, route, text, kind,"
-                    " tension, goal, score, answered, knowledge)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                    rows,
+                    f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}", rows
                 )
                 return db.total_changes - before
         except DATA_ERRORS as exc:
             raise RowsRejectedError(str(exc)) from None
         except sqlite3.Error as exc:
             raise _failed(exc) from None
-
-    async def upsert_votes(self, rows: Sequence[VoteRow]) -> None:
-        try:
-            async with self._locked() as db:
-                await db.executemany(
-                    "INSERT INTO feedback (question_id, voter, helpful, ts) VALUES (?,?,?,?)"
-                    " ON CONFLICT (question_id, voter) DO UPDATE SET helpful = excluded.helpful,"
-                    " ts = excluded.ts",
-                    rows,
-                )
-        except DATA_ERRORS as exc:
-            raise RowsRejectedError(str(exc)) from None
-        except sqlite3.Error as exc:
-            raise _failed(exc) from None
-
-    async def lease_node(self, label: str) -> int:
-        if self.node is None:
-            now = time.time()
-            try:
-                async with self._locked() as db:
-                    cursor = await db.execute(
-                        "INSERT INTO clusters (label, started, seen) VALUES (?, ?, ?)",
-                        (label, now, now),
-                    )
-                    assert cursor.lastrowid is not None
-                    self.node = int(cursor.lastrowid)
-            except sqlite3.Error as exc:
-                raise _failed(exc) from None
-        return self.node
-
-    async def announce(self, reason: str) -> int:
-        try:
-            async with self._locked() as db:
-                await db.execute(
-                    "UPDATE knowledge_state SET generation = generation + 1, changed = ?,"
-                    " reason = ? WHERE id = 1",
-                    (time.time(), reason),
-                )
-                async with db.execute("SELECT generation FROM knowledge_state WHERE id = 1") as c:
-                    row = await c.fetchone()
-        except sqlite3.Error as exc:
-            raise _failed(exc) from None
-        return int(row[0]) if row else 0
-
-    async def confirm(
-        self, node: int, generation: int, version: str | None, *, ok: bool, label: str
-    ) -> None:
-        await self.execute(
-            "UPDATE clusters SET serving = 1, label = ?, seen = ?, generation = ?, version = ?,"
-            " ok = ? WHERE id = ?",
-            label,
-            time.time(),
-            generation,
-            version,
-            ok,
-            node,
-        )
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -261,3 +212,6 @@ class _SqliteTransaction(Transaction):
     async def execute(self, sql: str, *args: Any) -> int:
         async with self._db.execute(sql, args) as cursor:
             return int(cursor.rowcount)
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Nobody else hears a SQLite file: a second process on it checks on its timer."""

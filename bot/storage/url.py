@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlsplit
 
-Engine = Literal["sqlite", "postgresql"]
+EngineName = Literal["sqlite", "postgresql"]
 
-SCHEMES: dict[str, Engine] = {
+SCHEMES: dict[str, EngineName] = {
     "sqlite": "sqlite",
     "postgresql": "postgresql",
     "postgres": "postgresql",
@@ -29,7 +29,7 @@ class DatabaseURLError(ValueError):
 
 @dataclass(frozen=True)
 class DatabaseURL:
-    engine: Engine
+    engine: EngineName
     dsn: str = field(repr=False)  # the URL as given: it may hold the password
     path: Path | None = None  # SQLite only
 

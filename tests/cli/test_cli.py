@@ -294,7 +294,7 @@ def test_stats_text_names_tensions_from_the_configured_knowledge(
     import asyncio
     import time
 
-    from bot.curation.questionlog import Entry, QuestionLog
+    from bot.storage.questionlog import Entry, QuestionLog
 
     async def log_one() -> None:
         qlog = await QuestionLog.open(tmp_path / "q.sqlite3", retention_days=30)
@@ -398,7 +398,7 @@ def test_learned_lists_removes_and_exports(
     import asyncio
 
     from bot.core.knowledge.loader import load_or_raise
-    from bot.curation.learned import teach
+    from bot.curation.teaching import teach
     from bot.storage import DatabaseURL, open_database
 
     db = tmp_path / "q.sqlite3"

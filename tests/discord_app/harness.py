@@ -34,7 +34,7 @@ def bot_settings(knowledge_dir: Path, **overrides: Any) -> Settings:
         "question_log_path": None,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def point_discord_py_at(fake: FakeDiscord) -> tuple[str, yarl.URL]:
@@ -106,3 +106,26 @@ async def launch(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+SENTINEL = "does unlearning hurt capability?"
+SENTINEL_TITLE = "Unlearning vs Capability"
+
+
+async def assert_silent(fake: FakeDiscord, before: int, *, channel_id: int = p.GENERAL_ID) -> None:
+    """Nothing was sent since ``before``, for the messages said since then.
+
+    A sentinel question that the bot must answer is asked after them, in the same channel,
+    by someone new, and its answer must be the first message since ``before``, and the only
+    one. The bot reads events in the order the gateway sends them and decides about each
+    before it awaits anything, so a wrong answer to an earlier message would be on its way
+    first. Unlike sleeping, this cannot pass because the bot is merely slow, and it does
+    not wait when the bot is fast.
+    """
+    asked = await fake.say(
+        fake.person("sentinel"), SENTINEL, mention_bot=True, channel_id=channel_id
+    )
+    reply = await fake.next_message(before)
+    assert reply.get("replied_to") == asked, fake.sent[before:]
+    assert reply["embeds"][0]["title"] == SENTINEL_TITLE
+    assert len(fake.sent) == before + 1, fake.sent[before:]

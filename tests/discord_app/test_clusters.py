@@ -17,20 +17,9 @@ from bot.discord_app.client import ShardedTensionBot
 from bot.storage import DatabaseURL, open_database
 from tests.conftest import ROOT
 from tests.discord_app.conftest import Pair, cluster
-from tests.discord_app.test_reload import NEW_TENSION
+from tests.discord_app.scenes import NEW_QUESTION, add_tension, dm_answer
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
-
-NEW_QUESTION = "is self-consistency sampling expensive?"
-
-
-def add_tension(folder: Path) -> None:
-    (folder / "tensions" / "calibration-vs-efficiency.yaml").write_text(NEW_TENSION, "utf-8")
-
-
-async def dm_answer(fake: FakeDiscord, question: str) -> str:
-    done = await fake.slash(fake.person("dana"), "ask", {"question": question}, dm=True)
-    return str(done.response["embeds"][0]["title"])
 
 
 async def test_each_cluster_serves_its_shards_and_one_logs_for_both(pair: Pair) -> None:
@@ -45,10 +34,12 @@ async def test_each_cluster_serves_its_shards_and_one_logs_for_both(pair: Pair) 
     await fake.say(fake.person("fay"), "is interpretability expensive?", dm=True)
     await fake.wait_until(lambda: len(fake.sent) >= before + 2)
     for harness in (pair.dm, pair.guild):
-        await harness.bot.questions.flush()  # type: ignore[union-attr]
+        await harness.bot.answerer.log.flush()  # type: ignore[union-attr]
     database = await open_database(DatabaseURL.parse(pair.url), read_only=True)
     try:
-        rows = await database.fetch("SELECT guild_id, tension FROM questions ORDER BY guild_id")
+        rows = await database.engine.fetch(
+            "SELECT guild_id, tension FROM questions ORDER BY guild_id"
+        )
     finally:
         await database.close()
     assert sorted(rows, key=str) == sorted(

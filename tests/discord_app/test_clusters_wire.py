@@ -16,8 +16,7 @@ from bot.storage import DatabaseURL, open_database
 from bot.storage.ids import node_of
 from tests.conftest import ROOT
 from tests.discord_app.harness import TOKEN, launch
-from tests.discord_app.test_clusters import NEW_QUESTION, add_tension
-from tests.discord_app.test_teach import MISSED, TAUGHT_AS, TITLE
+from tests.discord_app.scenes import MISSED, NEW_QUESTION, TAUGHT_AS, TITLE, add_tension
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
@@ -142,7 +141,7 @@ async def test_two_processes_two_shards_one_database(
 
     database = await open_database(DatabaseURL.parse(postgres_url), read_only=True)
     try:
-        rows = await database.fetch("SELECT id, text FROM questions")
+        rows = await database.engine.fetch("SELECT id, text FROM questions")
     finally:
         await database.close()
     assert sorted(t for _, t in rows) == sorted(asked)  # every question, once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -12,10 +13,10 @@ GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearn
 BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats"}
 
 
-def field(embed: dict[str, object], name: str) -> str:
-    for item in embed.get("fields", []):  # type: ignore[union-attr]
-        if item["name"] == name:  # type: ignore[index]
-            return str(item["value"])  # type: ignore[index]
+def field(embed: dict[str, Any], name: str) -> str:
+    for item in embed.get("fields", []):
+        if item["name"] == name:
+            return str(item["value"])
     raise AssertionError(f"no field {name!r} in {embed}")
 
 
@@ -170,7 +171,7 @@ async def test_buttons_on_a_message_reply_work(harness: Harness) -> None:
 async def test_views_time_out_by_disabling_their_buttons(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(harness.bot.expiry, "seconds", 0.3)  # type: ignore[union-attr]
+    monkeypatch.setattr(harness.bot.answerer.expiry, "seconds", 0.3)  # type: ignore[union-attr]
     fake = harness.fake
     before = len(fake.sent)
     await fake.say(fake.person("ned"), "is interpretability expensive?", mention_bot=True)

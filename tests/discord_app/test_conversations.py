@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.discord_app.harness import Harness
-from tests.discord_app.test_questions import quiet_for
+from tests.discord_app.harness import Harness, assert_silent
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
@@ -59,7 +58,7 @@ async def test_a_reply_chain_follows_the_answer_it_replies_to(harness: Harness) 
     # Chatter under an answer is not meant for the bot.
     before = len(fake.sent)
     await fake.say(bob, "lol nice", reply_to=switched)
-    await quiet_for(fake, before)
+    await assert_silent(fake, before)
 
 
 async def test_a_dm_keeps_its_conversation(harness: Harness) -> None:
@@ -126,7 +125,7 @@ async def test_after_the_window_a_follow_up_stands_alone(harness: Harness) -> No
     await asyncio.sleep(0.5)
     before = len(fake.sent)
     await fake.say(gus, "why?", reply_to=first)
-    await quiet_for(fake, before)
+    await assert_silent(fake, before)
 
 
 async def test_two_people_in_one_channel_keep_their_own_conversations(
@@ -154,7 +153,7 @@ async def test_the_opted_in_channel_answers_a_persons_follow_ups_only(harness: H
     before = len(fake.sent)
     await fake.say(kai, "source?", channel_id=p.ASK_ID)  # Kai was not talking to the bot
     await fake.say(jo, "haha is that so", channel_id=p.ASK_ID)  # not a request of any part
-    await quiet_for(fake, before)
+    await assert_silent(fake, before, channel_id=p.ASK_ID)
 
 
 async def test_ask_joins_the_conversation_of_the_same_person_and_channel(

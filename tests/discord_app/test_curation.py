@@ -8,11 +8,12 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage.sqlite import SqliteEngine
 from tests.conftest import ROOT
 from tests.discord_app.harness import Harness
 from tests.fakediscord import payloads as p
@@ -25,8 +26,8 @@ def settings_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[s
     }
 
 
-def buttons(message: dict[str, object]) -> dict[str, str]:
-    return {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}  # type: ignore[index, union-attr, attr-defined]
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    return {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}
 
 
 async def test_questions_are_logged_and_votes_counted(harness: Harness) -> None:
@@ -44,7 +45,7 @@ async def test_questions_are_logged_and_votes_counted(harness: Harness) -> None:
     await fake.press(ben, reply, votes["Helpful"])
     await fake.say(ann, "who is bringing snacks to the meetup?", channel_id=p.ASK_ID)  # no answer
     await fake.slash(ann, "ask", {"question": "what is the airspeed of a swallow?"})
-    await harness.bot.questions.flush()  # type: ignore[union-attr]
+    await harness.bot.answerer.log.flush()  # type: ignore[union-attr]
     path = harness.settings.question_log_path
     assert path is not None
     with sqlite3.connect(path) as db:
@@ -104,8 +105,8 @@ async def test_tensions_attaches_the_map(harness: Harness) -> None:
 )
 async def test_the_bot_answers_when_the_database_cannot_be_opened(harness: Harness) -> None:
     fake = harness.fake
-    assert harness.bot.questions is not None  # type: ignore[union-attr]
-    assert not harness.bot.questions.available  # type: ignore[union-attr]
+    assert harness.bot.answerer.log is not None  # type: ignore[union-attr]
+    assert not harness.bot.answerer.log.available  # type: ignore[union-attr]
     before = len(fake.sent)
     await fake.say(fake.person("flo"), "does unlearning hurt capability?", mention_bot=True)
     reply = await fake.next_message(before)
@@ -118,10 +119,12 @@ async def test_the_bot_answers_when_the_database_cannot_be_opened(harness: Harne
 async def test_the_bot_answers_when_the_database_goes_read_only(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    questions = harness.bot.questions  # type: ignore[union-attr]
+    questions = harness.bot.answerer.log  # type: ignore[union-attr]
     assert questions is not None
-    assert isinstance(questions.database, SqliteDatabase)
-    await questions.database.connection.execute("PRAGMA query_only = ON")
+    assert questions.database is not None
+    engine = questions.database.engine
+    assert isinstance(engine, SqliteEngine)
+    await engine.connection.execute("PRAGMA query_only = ON")
     fake = harness.fake
     before = len(fake.sent)
     await fake.say(fake.person("hana"), "does unlearning hurt capability?", mention_bot=True)
@@ -145,7 +148,7 @@ async def test_cli_stats_reads_the_same_log(harness: Harness) -> None:
     fake = harness.fake
     await fake.slash(fake.person("gil"), "ask", {"question": "what is for lunch today?"})
     await fake.slash(fake.person("gil"), "ask", {"question": "is interpretability expensive?"})
-    await harness.bot.questions.flush()  # type: ignore[union-attr]
+    await harness.bot.answerer.log.flush()  # type: ignore[union-attr]
     done = subprocess.run(
         [
             sys.executable,

@@ -9,10 +9,10 @@ import discord
 from bot.core.knowledge.label import Kind
 from bot.core.matching.answer import Answer
 from bot.core.rendering.render import answer_card
-from bot.discord_app.memory import AT_LEAST_EVERY_SECONDS, IDLE_SECONDS, Collector
-from bot.discord_app.views import MAX_SCHEDULED
+from bot.discord_app.answering.expiry import MAX_SCHEDULED
+from bot.discord_app.gc_tuning import AT_LEAST_EVERY_SECONDS, IDLE_SECONDS, Collector
 from tests.discord_app.harness import Harness
-from tests.discord_app.test_reload import moderator
+from tests.discord_app.scenes import moderator
 from tests.fakediscord import payloads as p
 
 
@@ -65,8 +65,8 @@ async def test_buttons_waiting_to_expire_are_bounded(harness: Harness) -> None:
     assert isinstance(channel, discord.TextChannel)
     card = answer_card(bot.store.snapshot.knowledge, Answer("", Kind.LIST, 1.0))
     for message_id in range(MAX_SCHEDULED + 500):
-        bot.expiry.track(channel.get_partial_message(message_id + 1), card.links)
-    assert bot.expiry.scheduled == MAX_SCHEDULED
+        bot.answerer.expiry.track(channel.get_partial_message(message_id + 1), card.links)
+    assert bot.answerer.expiry.scheduled == MAX_SCHEDULED
 
 
 def test_one_card_per_answer_however_often_it_is_given() -> None:

@@ -6,15 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.discord_app.harness import Harness
-from tests.fakediscord import FakeDiscord
+from tests.discord_app.harness import Harness, assert_silent
 from tests.fakediscord import payloads as p
-
-
-async def quiet_for(fake: FakeDiscord, before: int, seconds: float = 0.4) -> None:
-    """Nothing was sent: give the bot time to (wrongly) answer, then check."""
-    await asyncio.sleep(seconds)
-    assert len(fake.sent) == before, fake.sent[before:]
 
 
 async def test_mention_answers_with_the_tension(harness: Harness) -> None:
@@ -58,7 +51,7 @@ async def test_opted_in_channel_answers_questions_and_ignores_chatter(harness: H
     before = len(fake.sent)
     for chatter in ("lol", "good morning everyone", "how do I calibrate my monitor?", "SAE"):
         await fake.say(carol, chatter, channel_id=p.ASK_ID)
-    await quiet_for(fake, before)
+    await assert_silent(fake, before, channel_id=p.ASK_ID)
 
 
 async def test_other_channels_are_not_read(harness: Harness) -> None:
@@ -66,7 +59,7 @@ async def test_other_channels_are_not_read(harness: Harness) -> None:
     dave = fake.person("dave")
     before = len(fake.sent)
     await fake.say(dave, "does running an SAE slow inference down?", channel_id=p.OTHER_ID)
-    await quiet_for(fake, before)
+    await assert_silent(fake, before, channel_id=p.OTHER_ID)
 
 
 async def test_unanswerable_mention_gets_suggestions_without_echo(harness: Harness) -> None:
@@ -144,9 +137,9 @@ async def test_cooldown_limits_one_person_and_says_so_once(harness: Harness) -> 
     notice = await fake.next_message(before + 2)
     assert "asking quickly" in notice["embeds"][0]["description"]
     await fake.say(ivan, "what about scaling laws?", mention_bot=True)
-    await quiet_for(fake, before + 3)  # told once per window, not on every message
+    await assert_silent(fake, before + 3)  # told once per window, not on every message
     await fake.say(jane, "calibration vs capability", mention_bot=True)
-    other = await fake.next_message(before + 3)  # others are not affected
+    other = await fake.next_message(before + 4)  # others are not affected
     assert other["embeds"][0]["title"] == "Calibration vs Benchmark Capability"
 
 

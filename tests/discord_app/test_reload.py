@@ -8,23 +8,7 @@ import pytest
 
 from bot.discord_app.privacy import person_tag
 from tests.discord_app.harness import TOKEN, Harness
-from tests.fakediscord import payloads as p
-
-NEW_TENSION = """\
-id: calibration-vs-efficiency
-goals: [calibration, efficiency]
-title: Calibration vs Efficiency
-summary: Sampling several answers to estimate uncertainty multiplies inference cost.
-tradeoff: Not yet measured here.
-quantified: false
-research:
-  - Cheaper uncertainty estimates from a single pass.
-keywords: [self-consistency sampling, ensembles]
-"""
-
-
-def moderator(harness: Harness) -> dict[str, object]:
-    return harness.fake.person("mod", roles=(p.MOD_ROLE_ID,))
+from tests.discord_app.scenes import NEW_TENSION, moderator
 
 
 async def test_reload_is_hidden_and_guild_only(harness: Harness) -> None:
@@ -137,7 +121,7 @@ async def test_every_reload_is_logged_with_who(
     await harness.fake.slash(who, "reload")
     records = [r for r in caplog.records if r.getMessage().startswith("reload ")]
     assert records
-    tag = person_tag(int(who["id"]), TOKEN)  # type: ignore[call-overload]
+    tag = person_tag(int(who["id"]), TOKEN)
     assert records[-1].by == tag  # type: ignore[attr-defined]
     assert str(who["id"]) not in str(records[-1].__dict__)
 

@@ -49,7 +49,7 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setenv("TENSIONBOT_ANSWER_CHANNEL_IDS", "123, 456")
     monkeypatch.setenv("TENSIONBOT_MODERATOR_ROLE_IDS", "[789]")
     monkeypatch.setenv("TENSIONBOT_KNOWLEDGE_DIR", str(tmp_path))
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.answer_channel_ids == {123, 456}
     assert settings.moderator_role_ids == {789}
     assert settings.knowledge_dir == tmp_path
@@ -66,7 +66,7 @@ def test_settings_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         f"DISCORD_TOKEN={TOKEN}\nTENSIONBOT_COOLDOWN_RATE=3\nTENSIONBOT_CONVERSATION_MINUTES=2.5\n",
         "utf-8",
     )
-    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env)
     assert settings.cooldown_rate == 3
     assert settings.conversation_minutes == 2.5
     assert settings.discord_token is not None
@@ -75,7 +75,7 @@ def test_settings_from_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_settings_errors_never_show_the_value() -> None:
     secret = "Bot abc.def.this-is-a-secret-that-must-not-leak"
     with pytest.raises(ValidationError) as caught:
-        Settings(_env_file=None, DISCORD_TOKEN=secret)  # type: ignore[call-arg]
+        Settings(_env_file=None, DISCORD_TOKEN=secret)
     text = describe_settings_error(caught.value)
     assert secret not in text
     assert "does not look like a bot token" in text
@@ -83,7 +83,7 @@ def test_settings_errors_never_show_the_value() -> None:
 
 def test_settings_errors_name_each_variable_once_as_it_is_set() -> None:
     with pytest.raises(ValidationError) as caught:
-        Settings(  # type: ignore[call-arg]
+        Settings(
             _env_file=None,
             DISCORD_TOKEN="not-a-token",
             cooldown_rate="abc",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,8 +51,8 @@ OWNER = user(OWNER_ID, "owner")
 
 
 def member(
-    user_data: dict[str, Any], roles: list[int] = (), permissions: int | None = None
-) -> dict[str, Any]:  # type: ignore[assignment]
+    user_data: dict[str, Any], roles: Sequence[int] = (), permissions: int | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "user": user_data,
         "roles": [str(r) for r in roles],

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from . import payloads as p
 from .validate import callback_errors, command_errors, message_errors
@@ -116,9 +116,7 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         for ws in list(self._sockets):
@@ -516,6 +514,8 @@ class FakeDiscord:
             data: Any = None
             reader = await request.multipart()
             async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue  # Discord's uploads are flat: a nested multipart is not one
                 if part.name == "payload_json":
                     data = json.loads(await part.text())
                 else:
@@ -702,8 +702,8 @@ class FakeDiscord:
             response["response_message_loading"] = kind == 5
             response["response_message_ephemeral"] = bool(data.get("flags", 0) & 64)
         if kind == 6:  # a component's "deferred update": the edit of its message follows
-            message = self.messages.get(int((interaction.payload.get("message") or {})["id"]))
-            interaction.original = message
+            pressed = int((interaction.payload.get("message") or {})["id"])
+            interaction.original = self.messages.get(pressed)
             return self._json({"interaction": response})
         if kind != 5:
             interaction.answered.set()

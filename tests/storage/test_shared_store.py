@@ -12,17 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.curation.questionlog import Entry, QuestionLog
 from bot.storage import DatabaseURL, open_database
 from bot.storage.migrations import VERSION
+from bot.storage.questionlog import Entry, QuestionLog
 from tests.conftest import ROOT
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseURL:
-    if request.param == "sqlite":
-        return DatabaseURL.sqlite(tmp_path / "new" / "questions.sqlite3")
-    return DatabaseURL.parse(request.getfixturevalue("postgres_url"))
 
 
 async def writers(url: DatabaseURL, processes: int, count: int) -> list[dict[str, object]]:
@@ -53,10 +46,12 @@ async def test_processes_starting_together_on_a_new_database_all_log_everything(
     database = await open_database(store, read_only=True)
     try:
         assert await database.schema_version() == VERSION
-        assert await database.fetch("SELECT COUNT(*), COUNT(DISTINCT id) FROM questions") == [
-            (600, 600)
+        assert await database.engine.fetch(
+            "SELECT COUNT(*), COUNT(DISTINCT id) FROM questions"
+        ) == [(600, 600)]
+        assert await database.engine.fetch("SELECT COUNT(*) FROM meta WHERE key = 'voter_key'") == [
+            (1,)
         ]
-        assert await database.fetch("SELECT COUNT(*) FROM meta WHERE key = 'voter_key'") == [(1,)]
     finally:
         await database.close()
 

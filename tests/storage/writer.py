@@ -13,8 +13,8 @@ import json
 import sys
 import time
 
-from bot.curation.questionlog import Entry, QuestionLog
 from bot.storage import DatabaseURL
+from bot.storage.questionlog import Entry, QuestionLog
 
 
 async def main(url: str, count: int, tag: str, start_at: float) -> None:

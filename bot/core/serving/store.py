@@ -2,14 +2,16 @@
 
 Readers take ``store.snapshot`` once per question and use only that object, so a reload
 that swaps the attribute mid-question cannot give them half of each version. A reload
-reads the new knowledge and builds its matcher in slices of a few milliseconds, answering
-questions between them (a thread would hold the GIL against the event loop instead), and
-swaps only when both are complete; on any problem nothing changes.
+reads the folder one file at a time and trains the classifier a few examples at a time
+(or takes it from the model cache), letting the event loop answer questions between the
+slices (:mod:`bot.core.stepwise`), and swaps only when the new knowledge and its matcher
+are both complete; on any problem nothing changes.
 
-The examples moderators teach from Discord live in the database, not in the folder; a
-*taught source* (set once the bot has opened its database) supplies them to every reload,
-which merges them with the folder's (:mod:`bot.core.knowledge.teaching`). If the source
-fails, the taught examples read last time are kept and the reload says so.
+Taught examples come from outside the folder: a *taught source*, any coroutine the caller
+sets (the bot sets one reading its database once it is open), supplies them to every
+reload, which merges them with the folder's (:mod:`bot.core.knowledge.teaching`). If the
+source fails, the taught examples read last time are kept and the reload says so. The
+core knows nothing of where they are kept.
 """
 
 from __future__ import annotations
@@ -54,14 +56,18 @@ class Snapshot:
     async def build(cls, knowledge: Knowledge) -> Snapshot:
         """The same as :meth:`of`, built on the event loop in slices of a few ms.
 
-        Most of a build is the example index, pure Python; in a thread it would hold the
-        GIL against the loop for the whole build, and answers would wait for it.
+        Most of a build is training the classifier (unless the model cache has it); in a
+        thread, its Python parts would hold the GIL against the loop for whole stretches,
+        and answers would wait for them.
         """
         return cls(knowledge, await finish_between(Matcher.steps(knowledge)))
 
 
 @dataclass(frozen=True)
 class ReloadOutcome:
+    """What a reload did, for whoever asked for it: the versions before and after, what
+    changed, or every problem that kept the old knowledge in service."""
+
     ok: bool
     before: str
     after: str

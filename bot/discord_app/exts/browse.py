@@ -17,7 +17,7 @@ from ...core.knowledge.model import Knowledge
 from ...core.matching.answer import Answer
 from ...core.rendering.render import answer_card, list_card
 from ...core.serving.autocomplete import complete, resolve_tension
-from ..answering import respond_to_interaction
+from ..answering import Asked
 from ..client import TensionBot
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class Browse(commands.Cog):
         snapshot = self.bot.store.snapshot
         answer = resolve_tension(snapshot, name)
         card = answer_card(snapshot.knowledge, answer)
-        await respond_to_interaction(self.bot, interaction, answer, card, "slash", started)
+        await self.bot.answerer.respond(interaction, card, Asked(answer, "slash", started))
 
     @tension.autocomplete("name")
     async def tension_autocomplete(
@@ -56,13 +56,10 @@ class Browse(commands.Cog):
         snapshot = self.bot.store.snapshot
         answer = Answer("/tensions", Kind.LIST, 1.0)
         card = list_card(snapshot.knowledge)
-        await respond_to_interaction(
-            self.bot,
+        await self.bot.answerer.respond(
             interaction,
-            answer,
             card,
-            "slash",
-            started,
+            Asked(answer, "slash", started),
             file=await map_file(snapshot.knowledge),
         )
 

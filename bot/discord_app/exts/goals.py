@@ -18,7 +18,7 @@ from ...core import limits
 from ...core.knowledge.model import Knowledge
 from ...core.rendering.render import answer_card
 from ...core.serving.autocomplete import narrow
-from ..answering import respond_to_interaction
+from ..answering import Asked
 from ..client import Reloaded, TensionBot
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,8 @@ async def _goal_command(interaction: discord.Interaction[Any], question: str | N
         return
     answer = narrow(snapshot, goal_id, question or "")
     card = answer_card(snapshot.knowledge, answer)
-    await respond_to_interaction(
-        bot, interaction, answer, card, "goal-command", started, question=question or None
-    )
+    asked = Asked(answer, "goal-command", started, question=question or None)
+    await bot.answerer.respond(interaction, card, asked)
 
 
 async def _goal_autocomplete(

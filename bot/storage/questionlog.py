@@ -2,9 +2,9 @@
 
 Answering never waits for the database. :meth:`QuestionLog.record` puts a row on an
 in-memory queue and returns at once; one background task writes rows in batches through
-the store (:mod:`bot.storage`, SQLite or PostgreSQL). The log is useful, never essential:
-if the database cannot be opened the bot answers without it, and if a write fails the
-writer retries for a while, then drops that batch and says so.
+the questions store (:mod:`.questions`, on SQLite or PostgreSQL). The log is useful,
+never essential: if the database cannot be opened the bot answers without it, and if a
+write fails the writer retries for a while, then drops that batch and says so.
 
 What is at stake when the process is killed is what sits in the queue: the writer starts
 a batch at most ``FLUSH_SECONDS`` after its first row arrives (sooner once ``BATCH`` rows
@@ -31,10 +31,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Final, TypeVar
 
-from ..storage import Database, DatabaseURL, RowsRejectedError, StoreError, open_database
-from ..storage.base import process_label
-from ..storage.ids import IdMaker
-from ..storage.rows import (
+from .clusters import process_label
+from .database import Database, open_database
+from .errors import RowsRejectedError, StoreError
+from .ids import IdMaker
+from .rows import (
     MAX_TEXT,
     Entry,
     QuestionRow,
@@ -44,6 +45,7 @@ from ..storage.rows import (
     question_row,
     vote_row,
 )
+from .url import DatabaseURL
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +119,8 @@ class QuestionLog:
             database, retention_days, owns_database=owns_database, retry_seconds=retry_seconds
         )
         try:
-            qlog._ids = IdMaker(await database.lease_node(label or process_label()))
-            key = await database.meta_value("voter_key", lambda: secrets.token_bytes(32).hex())
+            qlog._ids = IdMaker(await database.clusters.lease_node(label or process_label()))
+            key = await database.questions.voter_key(lambda: secrets.token_bytes(32).hex())
             qlog._key = bytes.fromhex(key)
             await qlog.purge()
         except (StoreError, RowsRejectedError, ValueError) as exc:
@@ -223,7 +225,7 @@ class QuestionLog:
     async def _insert_questions(self, rows: Sequence[QuestionRow]) -> None:
         assert self.database is not None
         database = self.database
-        written = await self._retrying(lambda: database.insert_questions(rows))
+        written = await self._retrying(lambda: database.questions.insert(rows))
         if written < len(rows):
             self.duplicates += len(rows) - written
             self._drop(len(rows) - written, "the id was already taken (nothing was overwritten)")
@@ -231,7 +233,7 @@ class QuestionLog:
     async def _upsert_votes(self, rows: Sequence[VoteRow]) -> None:
         assert self.database is not None
         database = self.database
-        await self._retrying(lambda: database.upsert_votes(rows))
+        await self._retrying(lambda: database.questions.upsert_votes(rows))
 
     async def _isolating(
         self, rows: Sequence[T], write: Callable[[Sequence[T]], Awaitable[None]]
@@ -294,9 +296,11 @@ class QuestionLog:
         return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
     async def purge(self) -> int:
-        """Delete questions (and their votes) older than the retention period."""
+        """Delete questions (and their votes) older than the retention period, and the
+        processes not seen for a week."""
         assert self.database is not None
-        removed = await self.database.purge(time.time() - self.retention_days * 86400)
+        removed = await self.database.questions.purge(time.time() - self.retention_days * 86400)
+        await self.database.clusters.forget_stale()
         if removed:
             log.info(
                 "question log: purged %d entries older than %d days", removed, self.retention_days

@@ -12,12 +12,12 @@ import pytest
 
 from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge
-from bot.curation import learned
-from bot.curation.learned import TeachRefused, activity, forget, taught_examples, teach
+from bot.curation import teaching
 from bot.curation.stats import build_report, report_card
+from bot.curation.teaching import TeachRefused, activity, forget, taught_examples, teach
 from bot.storage import Database, DatabaseURL, RowsRejectedError, open_database
-from bot.storage.base import Transaction
-from bot.storage.migrations import SQLITE
+from bot.storage.engine import Transaction
+from bot.storage.migrations import statements
 
 MISSED = "gold-plated or thrifty, which wins?"
 EFFICIENT = Label.tension("capability-vs-efficiency")
@@ -49,12 +49,12 @@ async def test_teach_keeps_the_example_and_audits_it(
     removed = await forget(database, 1, guild_id=42, moderator="m2", action="undone")
     assert removed == entry
     assert await forget(database, 1, guild_id=42, moderator="m2", action="undone") is None
-    trail = await database.teach_audit(10)
+    trail = await database.teaching.audit(10)
     assert [(a.action, a.taught_id, a.label, a.text, a.moderator) for a in trail] == [
         ("undone", 1, str(EFFICIENT), MISSED, "m2"),
         ("taught", 1, str(EFFICIENT), MISSED, "m1"),
     ]
-    assert await activity(database) == learned.Activity(taught=1, undone=1)
+    assert await activity(database) == teaching.Activity(taught=1, undone=1)
 
 
 async def test_what_is_refused_and_why(database: Database, knowledge: Knowledge) -> None:
@@ -85,13 +85,13 @@ async def test_what_is_refused_and_why(database: Database, knowledge: Knowledge)
     assert "undo that first (tensionbot learned remove 1)" in (
         await attempt("goal:efficiency", f"@user {MISSED}")
     )
-    assert [t.id for t in await database.taught()] == [1]
+    assert [t.id for t in await database.teaching.taught()] == [1]
 
 
 async def test_each_moderator_has_an_hourly_limit(
     database: Database, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(learned, "TEACH_PER_HOUR", 3)
+    monkeypatch.setattr(teaching, "TEACH_PER_HOUR", 3)
     start = time.time()
     for i in range(3):
         await teach(
@@ -113,7 +113,7 @@ async def test_each_moderator_has_an_hourly_limit(
 async def test_each_answer_has_a_bounded_number(
     database: Database, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(learned, "MAX_TAUGHT_PER_ANSWER", 2)
+    monkeypatch.setattr(teaching, "MAX_TAUGHT_PER_ANSWER", 2)
     for i in range(2):
         await teach(database, knowledge, label=Label.parse("none"), text=f"chatter {i}", guild_id=1,
                     moderator=f"m{i}")  # fmt: skip
@@ -151,8 +151,8 @@ async def test_two_teaching_the_same_text_at_once_keep_it_once(
     refused = [r for r in results if isinstance(r, TeachRefused)]
     assert len(kept) == 1
     assert len(refused) == 1
-    assert len(await database.taught()) == 1
-    assert len(await database.teach_audit(10)) == 1  # the refused one left no trace
+    assert len(await database.teaching.taught()) == 1
+    assert len(await database.teaching.audit(10)) == 1  # the refused one left no trace
 
 
 async def test_a_transaction_that_fails_leaves_nothing(database: Database) -> None:
@@ -174,8 +174,8 @@ async def test_a_transaction_that_fails_leaves_nothing(database: Database) -> No
         )  # fmt: skip  (the same key: refused)
 
     with pytest.raises(RowsRejectedError):
-        await database.transaction(half)
-    assert await database.taught() == []
+        await database.engine.transaction(half)
+    assert await database.teaching.taught() == []
 
 
 async def test_stats_say_how_much_was_taught_this_week(
@@ -190,7 +190,7 @@ async def test_stats_say_how_much_was_taught_this_week(
     await teach(database, knowledge, label=Label.LIST, text="old", guild_id=1, moderator="m",
                 now=long_ago)  # fmt: skip
     report = await build_report(database, now=now)
-    assert report.teaching == learned.Activity(taught=3, undone=1, removed=1)
+    assert report.teaching == teaching.Activity(taught=3, undone=1, removed=1)
     assert report.to_json()["taught_last_7_days"] == {"taught": 3, "undone": 1, "removed": 1}
     card = report_card(report, None)
     assert "**Teaching**: 3 taught this week (2 undone or removed)" in card.description
@@ -200,14 +200,13 @@ async def test_a_database_from_before_teaching_reports_none(tmp_path: Path) -> N
     """``tensionbot stats`` reads without migrating: an older schema has no audit trail."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as db:
-        for statements in SQLITE[:2]:
-            for statement in statements:
-                db.execute(statement)
+        for statement in statements("sqlite", 0, 2):
+            db.execute(statement)
         db.execute("PRAGMA user_version = 2")
     old = await open_database(DatabaseURL.sqlite(path), read_only=True)
     try:
-        assert await activity(old) == learned.Activity()
-        assert await learned.audit_trail(old, 10) == ()
-        assert (await build_report(old)).teaching == learned.Activity()
+        assert await activity(old) == teaching.Activity()
+        assert await teaching.audit_trail(old, 10) == ()
+        assert (await build_report(old)).teaching == teaching.Activity()
     finally:
         await old.close()

@@ -1,4 +1,4 @@
-"""Keep the garbage collector's pauses short in a burst of questions, and memory bounded.
+"""Garbage-collector tuning: short pauses in a burst of questions, and bounded memory.
 
 Two things made the collector pause for hundreds of milliseconds in a burst:
 

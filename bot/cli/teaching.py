@@ -5,6 +5,9 @@ read and change them there. ``remove`` tells every cluster sharing a PostgreSQL 
 reload, as ``/reload`` does; a single process on SQLite picks the change up at its next
 reload (``/reload``, or ``kill -HUP``). ``export`` writes them into the knowledge YAML for
 curators to review and commit (see :mod:`bot.curation.export`).
+
+The module is named like every other room of teaching in the bot; the command keeps its
+published name, ``learned``.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.teaching import folder_places
 
 from ..curation.export import ExportError, export
-from ..curation.learned import SHELL, TEACHING_SCHEMA, as_taught, audit_trail, forget
+from ..curation.teaching import SHELL, TEACHING_SCHEMA, as_taught, audit_trail, forget
 from ..storage import Database, DatabaseURL, StoreError, open_database, open_written
-from ..storage.rows import AuditEntry, TaughtEntry
+from ..storage.teaching import AuditEntry, TaughtEntry
 from .reload import announce_and_wait
 
 AUDIT_SHOWN = 50
@@ -43,7 +46,7 @@ async def _read(url: DatabaseURL) -> tuple[list[TaughtEntry], Sequence[AuditEntr
     if database is None:
         return [], ()  # the bot never ran here, or never since teaching came: nothing taught
     try:
-        return await database.taught(), await audit_trail(database, AUDIT_SHOWN)
+        return await database.teaching.taught(), await audit_trail(database, AUDIT_SHOWN)
     finally:
         await database.close()
 

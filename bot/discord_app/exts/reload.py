@@ -1,4 +1,5 @@
-"""Moderator commands: ``/reload`` the knowledge from its folder."""
+"""``/reload`` (moderators): reload the knowledge from its folder, here and in every
+cluster, and say what changed or every problem that stopped it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ from discord.ext import commands
 
 from ...core import limits
 from ...core.formatting import clip
-from ...curation.stats import build_report, report_card
 from ..checks import moderator_only
 from ..client import Reloaded, TensionBot
-from ..embeds import notice, to_embed
 from ..privacy import moderator_tag
-from ..teaching import stats_view
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,7 @@ def outcome_embed(reloaded: Reloaded) -> discord.Embed:
     return embed
 
 
-class Admin(commands.Cog):
+class Reload(commands.Cog):
     def __init__(self, bot: TensionBot) -> None:
         self.bot = bot
 
@@ -84,31 +82,6 @@ class Admin(commands.Cog):
         # After a defer, the answer replaces the "thinking…" message (ephemeral from the defer).
         await interaction.edit_original_response(embed=outcome_embed(reloaded))
 
-    @app_commands.command(
-        name="stats", description="What people ask, what goes unanswered (moderators)"
-    )
-    @app_commands.describe(days="How far back to look (default 30)")
-    @moderator_only()
-    async def stats(
-        self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 365] = 30
-    ) -> None:
-        questions = self.bot.questions
-        if questions is None or not questions.available or questions.database is None:
-            await interaction.response.send_message(
-                embed=notice(
-                    "The question log is off or unavailable (TENSIONBOT_QUESTION_LOG_PATH)."
-                ),
-                ephemeral=True,
-            )
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await questions.flush()
-        report = await build_report(questions.database, days=days)
-        card = report_card(report, self.bot.store.snapshot.knowledge)
-        await interaction.edit_original_response(
-            embed=to_embed(card), view=stats_view(report.top_unanswered)
-        )
-
 
 async def setup(bot: TensionBot) -> None:
-    await bot.add_cog(Admin(bot))
+    await bot.add_cog(Reload(bot))

@@ -14,13 +14,10 @@ from bot.discord_app.privacy import moderator_tag
 from tests.conftest import ROOT
 from tests.discord_app.conftest import Pair
 from tests.discord_app.harness import Harness
-from tests.discord_app.test_clusters import dm_answer
+from tests.discord_app.scenes import MISSED, TAUGHT_AS, TITLE, dm_answer
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import payloads as p
 
-MISSED = "gold-plated or thrifty, which wins?"  # the bundled knowledge misses it
-TAUGHT_AS = "tension:capability-vs-efficiency"
-TITLE = "Frontier Capability vs Cost Efficiency"
 MENU = "Teach tensionbot"
 
 
@@ -33,6 +30,7 @@ def menu_of(message: dict[str, Any]) -> dict[str, Any]:
     [menu] = [
         item for row in message["components"] for item in row["components"] if item["type"] == 3
     ]
+    assert isinstance(menu, dict)
     return menu
 
 

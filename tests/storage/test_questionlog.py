@@ -1,72 +1,30 @@
-"""The question log on both engines: rows, votes, retention, bad rows, failures, the report.
+"""The question log on both engines: rows, votes, retention, bad rows, failures, ids.
 
-Every test marked with ``store`` runs twice: on a SQLite file and on a fresh database of
-the throwaway PostgreSQL server (tests/pgserver.py).
+Every test taking ``store`` (tests/conftest.py) runs twice: on a SQLite file and on a
+fresh database of the throwaway PostgreSQL server (tests/support/pgserver.py).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.curation.questionlog import Entry, QuestionLog
-from bot.curation.stats import build_report, group_similar
-from bot.storage import Database, DatabaseURL, open_database
+from bot.storage import DatabaseURL, open_database
 from bot.storage.migrations import VERSION
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseURL:
-    if request.param == "sqlite":
-        return DatabaseURL.sqlite(tmp_path / "nested" / "questions.sqlite3")
-    return DatabaseURL.parse(request.getfixturevalue("postgres_url"))
-
-
-def entry(
-    qlog: QuestionLog,
-    text: str,
-    kind: str = "none",
-    *,
-    tension: str | None = None,
-    answered: bool | None = None,
-    ts: float | None = None,
-    guild_id: int | None = 1,
-) -> Entry:
-    return Entry(
-        qlog.new_id(),
-        time.time() if ts is None else ts,
-        guild_id,
-        2,
-        "mention",
-        text,
-        kind,
-        tension,
-        None,
-        0.5,
-        kind != "none" if answered is None else answered,
-        "v1",
-    )
+from bot.storage.questionlog import Entry, QuestionLog
+from tests.support.questionlog import entry
+from tests.support.schema import tables
 
 
 async def rows(url: DatabaseURL, sql: str) -> list[tuple[Any, ...]]:
     database = await open_database(url, read_only=True)
     try:
-        return await database.fetch(sql)
+        return await database.engine.fetch(sql)
     finally:
         await database.close()
-
-
-async def columns(database: Database) -> list[str]:
-    if database.engine == "sqlite":
-        return [str(r[1]) for r in await database.fetch("PRAGMA table_info(questions)")]
-    found = await database.fetch(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'questions'"
-    )
-    return [str(r[0]) for r in found]
 
 
 async def test_records_are_written_with_the_schema_version(store: DatabaseURL) -> None:
@@ -83,7 +41,7 @@ async def test_records_are_written_with_the_schema_version(store: DatabaseURL) -
     qlog.record(entry(qlog, "x" * 5000))
     assert qlog.database is not None
     assert await qlog.database.schema_version() == VERSION
-    names = await columns(qlog.database)
+    names = (await tables(qlog.database))["questions"]
     await qlog.close()
     stored = await rows(
         store,
@@ -141,10 +99,10 @@ async def test_migrations_are_idempotent_and_a_newer_schema_is_left_alone(
 ) -> None:
     database = await open_database(store)
     assert await database.migrate() == VERSION  # nothing left to do
-    if database.engine == "sqlite":
-        await database.execute(f"PRAGMA user_version = {VERSION + 1}")
+    if database.url.engine == "sqlite":
+        await database.engine.execute(f"PRAGMA user_version = {VERSION + 1}")
     else:
-        await database.execute("UPDATE tensionbot_schema SET version = ?", VERSION + 1)
+        await database.engine.execute("UPDATE tensionbot_schema SET version = ?", VERSION + 1)
     await database.close()
     qlog = await QuestionLog.open(store, retention_days=30)
     assert not qlog.available  # a newer bot's database is left alone
@@ -178,13 +136,13 @@ async def test_a_row_the_engine_refuses_is_isolated_from_its_batch(
     """Rows that pass our checks but break a rule in the database itself."""
     qlog = await QuestionLog.open(store, retention_days=30)
     assert qlog.database is not None
-    if qlog.database.engine == "sqlite":
-        await qlog.database.execute(
+    if qlog.database.url.engine == "sqlite":
+        await qlog.database.engine.execute(
             "CREATE TRIGGER no_boom BEFORE INSERT ON questions WHEN NEW.kind = 'boom' "
             "BEGIN SELECT RAISE(ABORT, 'boom is refused'); END"
         )
     else:
-        await qlog.database.execute(
+        await qlog.database.engine.execute(
             "ALTER TABLE questions ADD CONSTRAINT no_boom CHECK (kind <> 'boom')"
         )
     for i in range(40):
@@ -219,57 +177,3 @@ async def test_two_logs_on_one_database_get_different_ids(store: DatabaseURL) ->
     await two.close()
     assert len(ids) == 1000
     assert await rows(store, "SELECT COUNT(DISTINCT id) FROM questions") == [(1000,)]
-
-
-async def test_report_counts_windows_answers_and_helpful_ratio(store: DatabaseURL) -> None:
-    qlog = await QuestionLog.open(store, retention_days=90)
-    now = time.time()
-    answered = [
-        entry(
-            qlog,
-            f"is interpretability expensive {i}?",
-            "tension",
-            tension="interpretability-vs-efficiency",
-        )
-        for i in range(3)
-    ]
-    for item in answered:
-        qlog.record(item)
-    qlog.record(entry(qlog, "calibraton tradeof"))
-    qlog.record(entry(qlog, "calibration tradeoff?"))
-    qlog.record(entry(qlog, "older gap", ts=now - 20 * 86400))
-    qlog.vote(answered[0].id, 1, helpful=True)
-    qlog.vote(answered[1].id, 1, helpful=False)
-    qlog.vote(answered[1].id, 2, helpful=True)
-    await qlog.flush()
-    assert qlog.database is not None
-    report = await build_report(qlog.database, days=30, now=now + 1)
-    await qlog.close()
-    assert report.answered == {7: 3, 30: 3}
-    assert report.unanswered == {7: 2, 30: 3}
-    assert report.top_unanswered[0].count == 2
-    assert report.per_answer == {"tension:interpretability-vs-efficiency": 3}
-    assert report.helpful == {"tension:interpretability-vs-efficiency": (2, 3)}
-    data = report.to_json()
-    assert data["helpful"]["tension:interpretability-vs-efficiency"]["ratio"] == pytest.approx(
-        0.667
-    )
-
-
-def test_near_duplicate_unanswered_questions_group_together() -> None:
-    groups = group_similar(
-        [
-            "calibraton tradeof",
-            "calibration tradeoff?",
-            "Calibration tradeoff",
-            "what about robustness?",
-            "what about robustness",
-            "pizza",
-        ]
-    )
-    assert [g.count for g in groups] == [3, 2, 1]
-    assert set(groups[0].variants) == {
-        "calibraton tradeof",
-        "calibration tradeoff?",
-        "Calibration tradeoff",
-    }

@@ -24,7 +24,7 @@ from bot.core.knowledge.label import BadLabelError, Label, title_of
 from bot.core.knowledge.model import Knowledge, Taught, example_key
 from bot.core.knowledge.teaching import MAX_TAUGHT_PER_ANSWER, folder_places
 from bot.storage import Database
-from bot.storage.rows import AuditEntry, TaughtEntry
+from bot.storage.teaching import AuditEntry, TaughtEntry
 
 log = logging.getLogger(__name__)
 
@@ -64,25 +64,25 @@ async def teach(
             f"the knowledge files already give that text to {elsewhere.title(knowledge)}"
             "; an example teaches one answer, so change it there"
         )
-    _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
-    recent = await database.taught_by(moderator, now - RATE_WINDOW_SECONDS)
+    _refuse_if_taught(await database.teaching.with_key(key), knowledge, label)
+    recent = await database.teaching.taught_by(moderator, now - RATE_WINDOW_SECONDS)
     if len(recent) >= TEACH_PER_HOUR:
         minutes = max(1, round((recent[0] + RATE_WINDOW_SECONDS - now) / 60))
         raise TeachRefused(
             f"you taught {len(recent)} examples in the last hour, the most one moderator may; "
             f"you can teach again in {minutes} min"
         )
-    if await database.taught_count(str(label)) >= MAX_TAUGHT_PER_ANSWER:
+    if await database.teaching.count(str(label)) >= MAX_TAUGHT_PER_ANSWER:
         raise TeachRefused(
             f"{title} already has {MAX_TAUGHT_PER_ANSWER} taught examples, the most one answer "
             "may have; a curator can review them into the knowledge files "
             "(tensionbot learned export) and remove them to make room"
         )
-    entry = await database.add_taught(
+    entry = await database.teaching.add(
         ts=now, guild_id=guild_id, label=str(label), text=text, key=key, moderator=moderator
     )
     if entry is None:  # taught by someone else a moment ago
-        _refuse_if_taught(await database.taught_with_key(key), knowledge, label)
+        _refuse_if_taught(await database.teaching.with_key(key), knowledge, label)
         raise TeachRefused("that text was taught a moment ago by someone else")
     return entry
 
@@ -109,7 +109,7 @@ async def forget(
     now: float | None = None,
 ) -> TaughtEntry | None:
     """Remove a taught example (``action``: ``undone`` or ``removed``); None if it is gone."""
-    return await database.remove_taught(
+    return await database.teaching.remove(
         taught_id,
         ts=time.time() if now is None else now,
         guild_id=guild_id,
@@ -129,7 +129,7 @@ def as_taught(entry: TaughtEntry) -> Taught | None:
 
 async def taught_examples(database: Database) -> list[Taught]:
     """What the knowledge store merges at every load."""
-    return [t for e in await database.taught() if (t := as_taught(e)) is not None]
+    return [t for e in await database.teaching.taught() if (t := as_taught(e)) is not None]
 
 
 @dataclass(frozen=True)
@@ -151,11 +151,11 @@ async def activity(database: Database, now: float | None = None) -> Activity:
     if await database.schema_version() < TEACHING_SCHEMA:
         return Activity()
     since = (time.time() if now is None else now) - WEEK_SECONDS
-    counts = await database.teach_counts(since)
+    counts = await database.teaching.counts(since)
     return Activity(counts.get("taught", 0), counts.get("undone", 0), counts.get("removed", 0))
 
 
 async def audit_trail(database: Database, limit: int) -> Sequence[AuditEntry]:
     if await database.schema_version() < TEACHING_SCHEMA:
         return ()
-    return await database.teach_audit(limit)
+    return await database.teaching.audit(limit)

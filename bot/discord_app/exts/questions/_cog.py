@@ -1,7 +1,8 @@
-"""Free-text questions: mentions, DMs, opted-in channels, replies to answers, and ``/ask``.
+"""The questions cog: which messages are questions for the bot, and ``/ask``.
 
-Each is answered as a turn of a conversation (see ``..conversations``), so a follow-up
-such as "why?" or "and calibration?" leans on the last answer.
+Each is answered as a turn of a conversation (see :mod:`.conversations`), so a follow-up
+such as "why?" or "and calibration?" leans on the last answer; the conversations are this
+feature's own memory. Sending goes through the bot's :class:`~...answering.Answerer`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ...core.conversation.resolve import respond
-from ...core.knowledge.label import Kind
-from ...core.matching.policy import answer_unprompted
-from ...core.rendering.render import list_card
-from ..answering import (
-    message_text,
-    record_question,
-    reply_quietly,
-    reply_to_message,
-    respond_to_interaction,
-)
-from ..client import TensionBot
-from ..conversations import (
+from bot.core.conversation.memory import ConversationMemory
+from bot.core.conversation.resolve import respond
+from bot.core.knowledge.label import Kind
+from bot.core.matching.policy import answer_unprompted
+from bot.core.rendering.render import list_card
+
+from ...answering import Asked
+from ...client import TensionBot
+from ...reading import message_text
+from .conversations import (
     context_for,
     interaction_key,
     message_key,
@@ -34,8 +32,6 @@ from ..conversations import (
     repeat_key,
     replied_context,
 )
-from ..embeds import to_embed
-from ..views import links_view
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +42,7 @@ ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 class Questions(commands.Cog):
     def __init__(self, bot: TensionBot) -> None:
         self.bot = bot
+        self.conversations = ConversationMemory(bot.settings.conversation_minutes * 60)
 
     def _route(self, message: discord.Message) -> str | None:
         """How a message reached the bot, or None when it was not meant for it."""
@@ -58,7 +55,7 @@ class Questions(commands.Cog):
         me = self.bot.user
         if me is not None and any(user.id == me.id for user in message.mentions):
             return "mention"
-        if replied_context(self.bot.conversations, message) is not None:
+        if replied_context(self.conversations, message) is not None:
             return "reply"  # to one of the bot's answers, without pinging it
         channel = message.channel
         parent = getattr(channel, "parent_id", None)
@@ -73,51 +70,30 @@ class Questions(commands.Cog):
         if route is None:
             return
         started = time.perf_counter()
-        text = message_text(self.bot, message)
+        text = message_text(self.bot.user, message)
         snapshot = self.bot.store.snapshot
+        answerer = self.bot.answerer
         if not text:
             if route != "channel":  # a bare mention: say what the bot does
-                card = list_card(snapshot.knowledge)
-                view = links_view(card.links)
-                sent = await reply_quietly(
-                    message, content=HOW_TO_ASK, embed=to_embed(card), view=view
-                )
-                if view is not None and sent is not None:
-                    self.bot.expiry.track(sent, card.links)
+                await answerer.reply(message, list_card(snapshot.knowledge), content=HOW_TO_ASK)
             return
-        before = context_for(self.bot.conversations, message)
+        before = context_for(self.conversations, message)
         turn = respond(snapshot.matcher, before, text)
         answer = turn.answer
         if route == "reply" and answer.kind is Kind.NONE and turn.unclear is None:
             return  # "lol nice" under an answer is not meant for the bot
-        asked = snapshot.matcher.reads_as_question(text)
+        asked = Asked(answer, route, started, question=text, repeat_key=repeat_key(turn))
+        question = snapshot.matcher.reads_as_question(text)
         if route == "channel" and not (
-            turn.follow_up or answer_unprompted(text, answer, asked=asked)
+            turn.follow_up or answer_unprompted(text, answer, asked=question)
         ):
-            if asked:  # asked, but not confidently answerable: a gap to see
-                record_question(
-                    self.bot,
-                    route,
-                    text,
-                    answer,
-                    answered=False,
-                    guild_id=message.guild.id if message.guild else None,
-                    channel_id=message.channel.id,
-                )
+            if question:  # asked, but not confidently answerable: a gap to see
+                answerer.unanswered(message, asked)
             log.debug("channel message not answered", extra={"kind": answer.kind.value})
             return
-        answered = await reply_to_message(
-            self.bot,
-            message,
-            text,
-            answer,
-            route,
-            started,
-            card=turn.card(snapshot.knowledge),
-            repeat_key=repeat_key(turn),
-        )
+        answered = await answerer.reply(message, turn.card(snapshot.knowledge), asked)
         if answered is not None and answer.kind is not Kind.NONE:
-            remember(self.bot.conversations, message_key(message), turn, before, answered.id)
+            remember(self.conversations, message_key(message), turn, before, answered)
 
     @app_commands.command(
         name="ask", description="Ask about the tradeoffs between AI-research goals"
@@ -129,21 +105,9 @@ class Questions(commands.Cog):
         started = time.perf_counter()
         snapshot = self.bot.store.snapshot
         key = interaction_key(interaction)
-        before = self.bot.conversations.recall(key)
+        before = self.conversations.recall(key)
         turn = respond(snapshot.matcher, before, question)
-        sent_id = await respond_to_interaction(
-            self.bot,
-            interaction,
-            turn.answer,
-            turn.card(snapshot.knowledge),
-            "slash",
-            started,
-            question=question,
-            repeat_key=repeat_key(turn),
-        )
+        asked = Asked(turn.answer, "slash", started, question=question, repeat_key=repeat_key(turn))
+        sent_id = await self.bot.answerer.respond(interaction, turn.card(snapshot.knowledge), asked)
         if sent_id is not None:
-            remember(self.bot.conversations, key, turn, before, sent_id)
-
-
-async def setup(bot: TensionBot) -> None:
-    await bot.add_cog(Questions(bot))
+            remember(self.conversations, key, turn, before, sent_id)
