@@ -155,6 +155,9 @@ class TensionBot(commands.Bot):
         self.answerer.log = await QuestionLog.attach(
             self.database, self.settings.log_retention_days, label=self.label
         )
+        if self.database.shared:
+            self.store.model_share = self.database.models
+            await self.store.share_models()
         await self._learn_taught(self.database)
         if self.database.shared:
             changes = KnowledgeChanges(

@@ -3,7 +3,8 @@
 Callers hold a :class:`Database` and ask the domain they mean: ``database.questions``
 (the question log and votes, and the report's queries), ``database.teaching`` (taught
 examples and their audit trail), ``database.clusters`` (the processes sharing the
-database and the knowledge generation they serve). No domain knows which engine it runs
+database and the knowledge generation they serve), ``database.models`` (trained models
+the processes share). No domain knows which engine it runs
 on; :func:`open_database` picks the engine from the URL, connects and migrates.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from .clusters import ClusterStore
 from .engine import Engine
+from .models import ModelStore
 from .questions import QuestionStore
 from .teaching import TeachingStore
 from .url import DatabaseURL
@@ -22,6 +24,7 @@ class Database:
         self.questions = QuestionStore(engine)
         self.teaching = TeachingStore(engine)
         self.clusters = ClusterStore(engine)
+        self.models = ModelStore(engine)
 
     @property
     def url(self) -> DatabaseURL:

@@ -3,8 +3,8 @@
 Each :class:`Migration` brings a database from version ``number - 1`` to ``number`` and is
 written once, for both engines: where their types differ, a statement names the type by
 its role (``{int}``, ``{real}``, ``{bool}``, ``{serial}`` for a key the database numbers,
-``{true}`` and ``{false}``), and :func:`statements` spells it for the engine. So there is
-one place to add a table, and the engines cannot drift apart by someone appending to one
+``{true}``, ``{false}`` and ``{bytes}``), and :func:`statements` spells it for the engine. So
+there is one place to add a table, and the engines cannot drift apart by someone appending to one
 list and forgetting the other (``tests/storage/test_schema.py`` checks that they end at
 the same tables and columns).
 
@@ -42,6 +42,7 @@ TYPES: Final[dict[EngineName, dict[str, str]]] = {
         "serial": "INTEGER PRIMARY KEY AUTOINCREMENT",
         "true": "1",
         "false": "0",
+        "bytes": "BLOB",
     },
     "postgresql": {
         "int": "BIGINT",
@@ -50,6 +51,7 @@ TYPES: Final[dict[EngineName, dict[str, str]]] = {
         "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         "true": "TRUE",
         "false": "FALSE",
+        "bytes": "BYTEA",
     },
 }
 
@@ -145,6 +147,19 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             """,
             "CREATE INDEX teach_audit_ts ON teach_audit (ts)",
             "CREATE INDEX teach_audit_moderator ON teach_audit (moderator, ts)",
+        ),
+    ),
+    Migration(
+        4,
+        "trained models, so the processes sharing the database train each knowledge once",
+        (
+            """
+            CREATE TABLE models (
+                key TEXT PRIMARY KEY,
+                ts {real} NOT NULL,
+                data {bytes} NOT NULL
+            )
+            """,
         ),
     ),
 )

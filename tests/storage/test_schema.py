@@ -36,6 +36,7 @@ async def test_sqlite_and_postgresql_end_at_the_same_tables_and_columns(
         "knowledge_state",
         "taught",
         "teach_audit",
+        "models",
     }
     assert sqlite_indexes == {
         "questions_ts",

@@ -26,6 +26,7 @@ from bot.core.matching.training import train
 SWITCH: Final = "switch"
 NOTHING: Final = "nothing"
 OTHER: Final = "other"  # a message of its own, not leaning on the last answer
+FOLLOW_UPS: Final = "follow-ups"  # what the model tells apart, in its cache key
 
 
 def switch_to(goal_id: str) -> str:
@@ -65,7 +66,7 @@ def follow_up_steps(
     knowledge: Knowledge, reader: Reader, vectors: Embeddings
 ) -> Generator[None, None, Model[str]]:
     """The follow-up model for this knowledge, cached like the answer model."""
-    key = model_cache.key_for(knowledge.fingerprint, vectors.model.model_id, "follow-ups")
+    key = model_cache.key_for(knowledge.fingerprint, vectors.model.model_id, FOLLOW_UPS)
     model = model_cache.recall(key, str)
     if model is not None:
         return model

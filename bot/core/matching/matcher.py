@@ -15,7 +15,7 @@ that is exactly one of the examples gets that example's answer, whatever was lea
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 
 from bot.core.knowledge.label import Kind, Label
@@ -25,7 +25,7 @@ from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
 from bot.core.matching.bank import Example, bank, known_answers
 from bot.core.matching.features import Reader, Reading
-from bot.core.matching.follow_ups import follow_up_steps
+from bot.core.matching.follow_ups import FOLLOW_UPS, follow_up_steps
 from bot.core.matching.model import Judgement, Model
 from bot.core.matching.semantic import Embeddings
 from bot.core.matching.semantic import embeddings as shared_embeddings
@@ -76,6 +76,20 @@ def common_words(examples: Worded) -> frozenset[str]:
             counts[word] = counts.get(word, 0) + 1
     least = max(2.0, c.COMMON_SHARE * len(examples))
     return frozenset(w for w, n in counts.items() if n >= least)
+
+
+def cache_keys(knowledge: Knowledge) -> list[tuple[str, Callable[[str], object]]]:
+    """The cache keys of the models a matcher for this knowledge uses, and how each reads
+    its labels back: what a store shared by several processes is asked for first."""
+    semantic = shared_embeddings().model.model_id
+    answers = model_cache.key_for(knowledge.fingerprint, semantic)
+    follow_ups = model_cache.key_for(knowledge.fingerprint, semantic, FOLLOW_UPS)
+    keys: list[tuple[str, Callable[[str], object]]] = []
+    if answers is not None:
+        keys.append((answers, Label.parse))
+    if follow_ups is not None:
+        keys.append((follow_ups, str))
+    return keys
 
 
 def _model_steps(

@@ -6,7 +6,9 @@ The same knowledge (its fingerprint) trained by the same code (the matching and 
 packages' source), the same numpy and scipy, and the same semantic model gives the same
 model, so it is stored once and loaded in milliseconds after that: in memory, on disk,
 and (when clusters share a database) in the database, through a *shared store* the
-Discord app sets, so the first cluster to train saves the others the work.
+Discord app lends the store, so the first cluster to train saves the others the work
+(:func:`remember_bytes` takes a model another process trained, :func:`take_fresh` gives
+the ones trained here to pass on).
 
 The cache is an optimisation only: a missing, unreadable, corrupt or unwritable cache
 means training again, never an error. ``TENSIONBOT_CACHE_DIR`` chooses the folder (empty
@@ -39,17 +41,7 @@ IN_MEMORY: Final = 4  # knowledge versions a process keeps trained models for
 ON_DISK: Final = 8
 _memory: OrderedDict[str, Model[Any]] = OrderedDict()
 
-# Set by an adapter that can share models between processes (the shared database):
-# ``read(key)`` returns a model's bytes or None, ``write(key, bytes)`` keeps them.
-SharedRead = Callable[[str], bytes | None]
-SharedWrite = Callable[[str, bytes], None]
-_shared: list[tuple[SharedRead, SharedWrite]] = []
-
-
-def share_through(read: SharedRead, write: SharedWrite) -> None:
-    """Also look models up in, and store them into, a store other processes share."""
-    _shared.clear()
-    _shared.append((read, write))
+_fresh: dict[str, Model[Any]] = {}  # trained here, not yet passed on to other processes
 
 
 def cache_dir() -> Path | None:
@@ -89,37 +81,51 @@ def recall(key: str | None, parse: Callable[[str], L]) -> Model[L] | None:
         return cast("Model[L]", _memory[key])
     folder = cache_dir()
     model = _read(folder / f"model-{key}.npz", parse) if folder else None
-    if model is None:
-        model = _from_shared(key, parse)
-        if model is not None and folder is not None:
-            _write(folder / f"model-{key}.npz", model)
     if model is not None:
         _remember(key, model)
     return model
 
 
-def store(key: str | None, model: Model[Any]) -> None:
-    if key is None:
-        return
+def has(key: str | None) -> bool:
+    """Whether this process can recall the model without training it."""
+    if key is None or key in _memory:
+        return key is not None
+    folder = cache_dir()
+    return folder is not None and (folder / f"model-{key}.npz").is_file()
+
+
+def remember_bytes(key: str, data: bytes, parse: Callable[[str], L]) -> bool:
+    """Keep a model another process trained (as :meth:`Model.to_bytes` wrote it)."""
+    try:
+        model = Model.from_bytes(data, parse)
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        log.debug("shared model %s unusable (%s); training here", key, exc)
+        return False
     _remember(key, model)
     folder = cache_dir()
     if folder is not None:
         _write(folder / f"model-{key}.npz", model)
-    for _, write in _shared:
-        try:
-            write(key, model.to_bytes())
-        except Exception as exc:  # whatever the store did: this process has its model
-            log.debug("model %s not shared (%s)", key, exc)
+    return True
 
 
-def _from_shared(key: str, parse: Callable[[str], L]) -> Model[L] | None:
-    for read, _ in _shared:
-        try:
-            data = read(key)
-            return Model.from_bytes(data, parse) if data else None
-        except Exception as exc:  # an unreadable shared model means training here
-            log.debug("shared model %s unusable (%s)", key, exc)
-    return None
+def take_fresh() -> list[tuple[str, bytes]]:
+    """The models trained here since the last call, as bytes, to pass on."""
+    out = [(key, model.to_bytes()) for key, model in _fresh.items()]
+    _fresh.clear()
+    return out
+
+
+def store(key: str | None, model: Model[Any]) -> None:
+    """Keep a model just trained: in memory, on disk, and to pass on (:func:`take_fresh`)."""
+    if key is None:
+        return
+    _remember(key, model)
+    _fresh[key] = model
+    while len(_fresh) > IN_MEMORY:
+        _fresh.pop(next(iter(_fresh)))
+    folder = cache_dir()
+    if folder is not None:
+        _write(folder / f"model-{key}.npz", model)
 
 
 def _remember(key: str, model: Model[Any]) -> None:

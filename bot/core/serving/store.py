@@ -12,6 +12,11 @@ sets (the bot sets one reading its database once it is open), supplies them to e
 reload, which merges them with the folder's (:mod:`bot.core.knowledge.teaching`). If the
 source fails, the taught examples read last time are kept and the reload says so. The
 core knows nothing of where they are kept.
+
+Trained models can come from outside too: a *model share* (any object with async
+``get(key)`` and ``put(key, data)``, the bot lends its shared database's) is asked for
+the models a new version needs before training, and given the ones trained here before
+the reload returns, so the first process to reload trains and the others load.
 """
 
 from __future__ import annotations
@@ -23,17 +28,27 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from bot.core.knowledge.loader import load_knowledge, load_steps
 from bot.core.knowledge.model import Knowledge, KnowledgeDiff, Taught, diff
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.teaching import merge
-from bot.core.matching.matcher import Matcher
+from bot.core.matching import model_cache
+from bot.core.matching.matcher import Matcher, cache_keys
 from bot.core.stepwise import finish_between
 
 log = logging.getLogger(__name__)
 
 TaughtSource = Callable[[], Awaitable[Sequence[Taught]]]
+
+
+class ModelShare(Protocol):
+    """Where processes serving the same knowledge leave trained models for each other."""
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def put(self, key: str, data: bytes) -> None: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +100,7 @@ class KnowledgeStore:
         self.folder = folder
         self.snapshot = snapshot
         self.taught_source: TaughtSource | None = None
+        self.model_share: ModelShare | None = None
         self._taught: Sequence[Taught] = ()  # as last read from the source
         self._lock = asyncio.Lock()
 
@@ -107,7 +123,9 @@ class KnowledgeStore:
                     False, before.version, before.version, problems=loaded.problems, seconds=took
                 )
             knowledge, notes = await self._with_taught(loaded.knowledge)
+            await self._fetch_models(knowledge)
             fresh = await Snapshot.build(knowledge)
+            await self.share_models()
             result = loaded.warnings + notes
             took = time.perf_counter() - start
             changes = diff(before.knowledge, fresh.knowledge)
@@ -121,6 +139,33 @@ class KnowledgeStore:
                 seconds=took,
                 taught_notes=notes,
             )
+
+    async def _fetch_models(self, knowledge: Knowledge) -> None:
+        """Take from the share the trained models this process does not have."""
+        if self.model_share is None:
+            return
+        for key, parse in cache_keys(knowledge):
+            if model_cache.has(key):
+                continue
+            try:
+                data = await self.model_share.get(key)
+            except Exception as exc:  # whatever the database did: train here instead
+                log.warning("shared model %s could not be read (%s); training here", key, exc)
+                return
+            if data is not None:
+                model_cache.remember_bytes(key, data, parse)
+
+    async def share_models(self) -> None:
+        """Leave the models trained here for the other processes (a reload does it before
+        they are told; the bot also calls it once the share is set, for the first load's)."""
+        fresh = model_cache.take_fresh()
+        if self.model_share is None:
+            return
+        for key, data in fresh:
+            try:
+                await self.model_share.put(key, data)
+            except Exception as exc:  # the others will train for themselves
+                log.warning("model %s could not be shared (%s)", key, exc)
 
     async def _with_taught(self, knowledge: Knowledge) -> tuple[Knowledge, tuple[Problem, ...]]:
         """The folder's knowledge merged with the taught examples, and what did not fit."""
