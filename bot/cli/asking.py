@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from bot.core.conversation.resolve import Conversation
+from bot.core.conversation.turn import Turn
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.matcher import Matcher
-from bot.core.rendering.render import answer_card
 
 from .terminal import card_text
 
@@ -70,14 +70,9 @@ def answer_text(
         if not first:
             out.write("\n" + "-" * 40 + "\n")
         first = False
-        if conversation:
-            card = chat.ask(question).card(
-                matcher.knowledge, markdown=False, list_command=LIST_COMMAND
-            )
-        else:
-            answer = matcher.match(question)
-            card = answer_card(matcher.knowledge, answer, markdown=False, list_command=LIST_COMMAND)
-        out.write(card_text(card) + "\n")
+        turn = chat.ask(question) if conversation else Turn(matcher.match(question))
+        cards = turn.cards(matcher.knowledge, markdown=False, list_command=LIST_COMMAND)
+        out.write("\n\n".join(card_text(card) for card in cards) + "\n")
 
 
 def chat(knowledge: Knowledge, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
@@ -99,5 +94,6 @@ def chat(knowledge: Knowledge, stdin: TextIO = sys.stdin, out: TextIO = sys.stdo
         if not line.strip():
             continue
         turn = conversation.ask(line.strip())
-        out.write(card_text(turn.card(knowledge, markdown=False, list_command=LIST_COMMAND)) + "\n")
+        cards = turn.cards(knowledge, markdown=False, list_command=LIST_COMMAND)
+        out.write("\n\n".join(card_text(card) for card in cards) + "\n")
         out.flush()

@@ -31,6 +31,28 @@ async def test_mention_answers_with_the_tension(harness: Harness) -> None:
     assert labels == ["Interpretability vs Capability", "Frontier Capability vs Cost Efficiency"]
 
 
+async def test_two_questions_in_one_message_get_both_answers(harness: Harness) -> None:
+    fake = harness.fake
+    before = len(fake.sent)
+    await fake.say(
+        fake.person("alice"),
+        "does running an SAE slow inference down? and can a small lab compete with frontier labs?",
+        mention_bot=True,
+    )
+    reply = await fake.next_message(before)
+    titles = [embed["title"] for embed in reply["embeds"]]
+    assert titles == ["Interpretability vs Efficiency", "Frontier Capability vs Cost Efficiency"]
+    labels = [c["label"] for row in reply["components"] for c in row["components"]]
+    assert "Frontier Capability vs Cost Efficiency" not in labels  # shown, not offered
+
+
+async def test_the_slash_command_answers_both_questions_too(harness: Harness) -> None:
+    question = "is interpretability expensive, and can we compete with the big labs on $50k?"
+    done = await harness.fake.slash(harness.fake.person("carol"), "ask", {"question": question})
+    titles = [embed["title"] for embed in done.response["embeds"]]
+    assert titles == ["Interpretability vs Efficiency", "Frontier Capability vs Cost Efficiency"]
+
+
 async def test_dm_is_answered(harness: Harness) -> None:
     fake = harness.fake
     bob = fake.person("bob")

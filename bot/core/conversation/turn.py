@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core import limits
 from bot.core.conversation.context import Context
+from bot.core.formatting import clip
 from bot.core.knowledge.label import Kind, Label, Section
 from bot.core.knowledge.model import Knowledge
 from bot.core.matching.answer import Answer
-from bot.core.rendering.cards import Card
+from bot.core.rendering.cards import Card, Link, together
 from bot.core.rendering.focused import (
     goal_section_card,
     tension_section_card,
@@ -55,6 +57,21 @@ class Turn:
             if answer.kind is Kind.GOAL and goal in knowledge.goals:
                 return goal_section_card(knowledge, goal, self.section, markdown=markdown)
         return answer_card(knowledge, answer, markdown=markdown, list_command=list_command)
+
+    def cards(
+        self, knowledge: Knowledge, *, markdown: bool = True, list_command: str = "/tensions"
+    ) -> tuple[Card, ...]:
+        """The card, then one for each further question the message asked (``Answer.more``),
+        fitted together into one message (:func:`~bot.core.rendering.cards.together`)."""
+        first = self.card(knowledge, markdown=markdown, list_command=list_command)
+        further: list[tuple[Card, Link]] = []
+        for more in self.answer.more:
+            label = Label.of(more)
+            if more.kind is Kind.NONE or not label.known_in(knowledge):
+                continue
+            card = answer_card(knowledge, more, markdown=markdown, list_command=list_command)
+            further.append((card, Link(clip(label.title(knowledge), limits.BUTTON_LABEL), label)))
+        return together(first, further)
 
     def next_context(self, before: Context | None) -> Context | None:
         """What the conversation remembers after this turn.

@@ -40,8 +40,9 @@ def bank(knowledge: Knowledge, *, contexts: bool = True) -> list[Example[Label]]
     asked: dict[Label, list[str]] = {}
     for example in out:
         asked.setdefault(example.label, []).append(example.text)
+    patterns = {t.id: _patterns(t.keywords) for t in knowledge.tensions.values()}
     sentences = [
-        (text, _patterns(tension.keywords))
+        (text, patterns[tension.id])
         for tension in knowledge.tensions.values()
         for text in asked.get(Label.tension(tension.id), ())
     ]
@@ -52,7 +53,7 @@ def bank(knowledge: Knowledge, *, contexts: bool = True) -> list[Example[Label]]
         for name in (tension.title, f"{a} vs {b}", f"{b} vs {a}", *tension.keywords, *figures):
             out.append(Example(label, name, False))
         if contexts:
-            own = [(text, _patterns(tension.keywords)) for text in asked.get(label, ())]
+            own = [(text, patterns[tension.id]) for text in asked.get(label, ())]
             made = keyword_contexts(tension.keywords, [*own, *sentences])
             out += [Example(label, text, False) for text in made]
     for goal in knowledge.goals.values():

@@ -119,13 +119,23 @@ def fit(
     rate = c.LEARNING_RATE
     batches = max(1, math.ceil(n / c.BATCH))
     epochs = min(c.MAX_EPOCHS, max(c.EPOCHS, math.ceil(c.MIN_BATCHES / batches)))
+    # The columns a batch touches, found by marking them (a pass over the columns) rather
+    # than sorting its entries, and renumbered in place: both are most of a batch's cost
+    # done the obvious way (np.unique, then slicing the columns out of the matrix).
+    mark = np.zeros(width, bool)
+    position = np.zeros(width, np.int32)
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, c.BATCH):
             batch = order[start : start + c.BATCH]
             xb = x[batch]
-            touched = np.unique(xb.indices)
-            xs = xb[:, touched]
+            mark[xb.indices] = True
+            touched = np.flatnonzero(mark)
+            mark[touched] = False
+            position[touched] = np.arange(len(touched), dtype=np.int32)
+            xs = sp.csr_matrix(
+                (xb.data, position[xb.indices], xb.indptr), shape=(len(batch), len(touched))
+            )
             w_touched = sparse[touched]
             z = np.asarray(xs @ w_touched, np.float32) + bias
             if e is not None:

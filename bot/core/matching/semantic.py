@@ -252,7 +252,8 @@ class Embeddings:
         """Keep the embeddings of the examples in use, and of earlier ones while there is
         room (a knowledge edited back and forth, two folders), written atomically."""
         current = list(dict.fromkeys(texts))
-        older = [t for t in self._examples if t not in set(current)]
+        in_use = set(current)
+        older = [t for t in self._examples if t not in in_use]
         keep = (current + older[::-1])[:EXAMPLES_KEPT]
         self._examples = {t: self._examples[t] for t in keep}
         path = self._path()

@@ -7,6 +7,7 @@ same content a Discord user would see.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.core import limits
@@ -79,3 +80,37 @@ def fit(card: Card) -> Card:
         spare = limits.EMBED_TOTAL - (card.total_chars() - len(card.description))
         card = replace(card, description=clip(card.description, max(spare, 0)))
     return card
+
+
+def brief(card: Card) -> Card:
+    """A card cut to its title, summary and first field: a further answer that does not
+    fit whole beside the first one still says what it is about."""
+    return replace(card, fields=card.fields[:1], footer="", author="", links=())
+
+
+def together(first: Card, further: Sequence[tuple[Card, Link]]) -> tuple[Card, ...]:
+    """The cards of one message that answers several questions, within Discord's limits
+    for one message: at most ``EMBEDS_PER_MESSAGE`` embeds and ``EMBED_TOTAL`` characters
+    across all of them. A further card that does not fit whole goes in brief; one that does
+    not fit at all is offered as a button on the first card (its ``Link``), never dropped
+    silently. Only the first card keeps buttons: a message has one set of them.
+    """
+    cards = [first]
+    total = first.total_chars()
+    offered: list[Link] = []
+    shown: set[Label] = set()
+    for card, link in further:
+        for candidate in (replace(card, links=()), brief(card)):
+            size = candidate.total_chars()
+            if len(cards) < limits.EMBEDS_PER_MESSAGE and total + size <= limits.EMBED_TOTAL:
+                cards.append(candidate)
+                total += size
+                shown.add(link.target)
+                break
+        else:
+            offered.append(link)
+    if offered or shown:
+        room = limits.BUTTONS_PER_ROW * (limits.ACTION_ROWS - 1)
+        kept = (k for k in first.links if k.target not in shown and k not in offered)
+        cards[0] = replace(first, links=(*offered, *kept)[:room])
+    return tuple(cards)

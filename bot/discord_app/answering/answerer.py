@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,9 +170,12 @@ class Answerer:
         asked: Asked | None = None,
         *,
         content: str | None = None,
+        more: Sequence[Card] = (),
     ) -> int | None:
         """Reply in the message's channel (a mention, a DM, an opted-in channel), without
-        pinging anyone. Returns the id of the answer sent, if one was."""
+        pinging anyone. ``more``: cards for the message's further questions, sent as
+        further embeds of the same reply (``Turn.cards`` fitted them to one message's
+        limits). Returns the id of the answer sent, if one was."""
         channel_id = message.channel.id
         guild_id = message.guild.id if message.guild else None
         question_id = None
@@ -196,7 +200,8 @@ class Answerer:
                     log_answer(asked, repeated=True)
                     return None
         view = links_view(card.links, question_id=question_id)
-        sent = await _reply(message, content=content, embed=to_embed(card), view=view)
+        embeds = [to_embed(c) for c in (card, *more)]
+        sent = await _reply(message, content=content, embeds=embeds, view=view)
         if sent is None:
             if asked is not None and asked.answered:
                 self.repeats.forget(channel_id, asked.key)
@@ -219,9 +224,11 @@ class Answerer:
         asked: Asked | None = None,
         *,
         file: discord.File | None = None,
+        more: Sequence[Card] = (),
     ) -> int | None:
         """Answer a slash command or a button: public when it answers, ephemeral when it
-        only helps the asker. Returns the id of the public answer, when one was posted."""
+        only helps the asker (``more``: as for :meth:`reply`). Returns the id of the
+        public answer, when one was posted."""
         channel_id = interaction.channel_id or 0
         question_id = None
         if asked is not None:
@@ -260,9 +267,12 @@ class Answerer:
         embed = to_embed(card)
         if file is not None:
             embed.set_image(url=f"attachment://{file.filename}")
+        embeds = [embed, *(to_embed(c) for c in more)]
         try:
             callback = await interaction.response.send_message(
-                embed=embed, view=view or discord.utils.MISSING, file=file or discord.utils.MISSING
+                embeds=embeds,
+                view=view or discord.utils.MISSING,
+                file=file or discord.utils.MISSING,
             )
         except discord.HTTPException:
             self.repeats.forget(channel_id, asked.key)

@@ -91,7 +91,8 @@ class Questions(commands.Cog):
                 answerer.unanswered(message, asked)
             log.debug("channel message not answered", extra={"kind": answer.kind.value})
             return
-        answered = await answerer.reply(message, turn.card(snapshot.knowledge), asked)
+        first, *more = turn.cards(snapshot.knowledge)
+        answered = await answerer.reply(message, first, asked, more=more)
         if answered is not None and answer.kind is not Kind.NONE:
             remember(self.conversations, message_key(message), turn, before, answered)
 
@@ -108,6 +109,7 @@ class Questions(commands.Cog):
         before = self.conversations.recall(key)
         turn = respond(snapshot.matcher, before, question)
         asked = Asked(turn.answer, "slash", started, question=question, repeat_key=repeat_key(turn))
-        sent_id = await self.bot.answerer.respond(interaction, turn.card(snapshot.knowledge), asked)
+        first, *more = turn.cards(snapshot.knowledge)
+        sent_id = await self.bot.answerer.respond(interaction, first, asked, more=more)
         if sent_id is not None:
             remember(self.conversations, key, turn, before, sent_id)
