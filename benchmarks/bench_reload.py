@@ -24,7 +24,10 @@ from bot.core.serving.store import KnowledgeStore
 from bot.settings import bundled_knowledge_dir
 from tests.support.questions import load_sets
 
-RATES = (50, 500)  # questions per second: a busy server, and a burst
+# Questions per second: a busy server, and a busy cluster. One process answers about 200
+# a second at most (about 5 ms each with the semantic model): a faster stream queues
+# whether or not a reload runs, which bench_burst measures, so it is not asked here.
+RATES = (50, 150)
 RELOADS = 5
 
 
@@ -57,7 +60,10 @@ def summary(label: str, ms: list[float]) -> None:
     ms = sorted(ms)
     p99 = ms[max(0, int(len(ms) * 0.99) - 1)]
     p50 = statistics.median(ms)
-    print(f"{label}: {len(ms)} answers, p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ms[-1]:.1f} ms")
+    print(
+        f"{label}: {len(ms)} answers, p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {ms[-1]:.1f} ms",
+        flush=True,
+    )
 
 
 async def main() -> None:
@@ -78,7 +84,7 @@ async def measure(store: KnowledgeStore, folder: Path, questions: list[str], rat
     idle = asyncio.create_task(answer_while(store, questions, busy, rate))
     await asyncio.sleep(1.0)
     busy.clear()
-    print(f"--- {rate} questions/s")
+    print(f"--- {rate} questions/s", flush=True)
     summary("idle", await idle)
     durations: list[float] = []
     during: list[float] = []
@@ -96,7 +102,8 @@ async def measure(store: KnowledgeStore, folder: Path, questions: list[str], rat
     median = statistics.median(durations)
     print(
         f"reload with training, bundled knowledge: median {median:.2f} s, "
-        f"max {max(durations):.2f} s over {RELOADS}"
+        f"max {max(durations):.2f} s over {RELOADS}",
+        flush=True,
     )
     summary("answers during reloads", during)
 

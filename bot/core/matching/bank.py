@@ -14,13 +14,14 @@ often enough for it to say how far the classifier can be trusted.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Generator, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.core.knowledge.label import Label
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.matching import calibration as c
+from bot.core.stepwise import finish
 from bot.core.text.words import figure_phrases
 
 L = TypeVar("L", bound=Hashable)
@@ -36,6 +37,13 @@ class Example(Generic[L]):
 def bank(knowledge: Knowledge, *, contexts: bool = True) -> list[Example[Label]]:
     """Everything the classifier learns from; ``contexts``: with keywords in their siblings'
     sentences (only training needs them)."""
+    return finish(bank_steps(knowledge, contexts=contexts))
+
+
+def bank_steps(
+    knowledge: Knowledge, *, contexts: bool = True
+) -> Generator[None, None, list[Example[Label]]]:
+    """:func:`bank`, pausing after each tension (for a reload between answers)."""
     out = [Example(label, text, True) for label, text in knowledge.examples()]
     asked: dict[Label, list[str]] = {}
     for example in out:
@@ -56,6 +64,7 @@ def bank(knowledge: Knowledge, *, contexts: bool = True) -> list[Example[Label]]
             own = [(text, patterns[tension.id]) for text in asked.get(label, ())]
             made = keyword_contexts(tension.keywords, [*own, *sentences])
             out += [Example(label, text, False) for text in made]
+        yield
     for goal in knowledge.goals.values():
         names = (goal.name, *goal.aliases) if c.ALIAS_EXAMPLES else (goal.name,)
         out += [Example(Label.goal(goal.id), name, False) for name in names]

@@ -23,6 +23,9 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from bot.core.matching import calibration as c
+from bot.core.stepwise import finish
+
+ROWS_PER_STEP = 256  # rows counted or put in the matrix between two pauses of a reload
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
@@ -40,15 +43,33 @@ class Columns:
     def of(cls, rows: Sequence[Features], min_df: int = 1) -> Columns:
         """The columns of a training set: its features, weighted by kind and rarity; a
         feature in fewer than ``min_df`` rows gets no column (it could only memorise)."""
+        return finish(cls.steps(rows, min_df))
+
+    @classmethod
+    def steps(cls, rows: Sequence[Features], min_df: int = 1) -> Generator[None, None, Columns]:
+        """:meth:`of` in slices of ``ROWS_PER_STEP`` rows, for a reload between answers."""
         df: Counter[str] = Counter()
-        for row in rows:
-            df.update(row.keys())
+        for start in range(0, len(rows), ROWS_PER_STEP):
+            for row in rows[start : start + ROWS_PER_STEP]:
+                df.update(row.keys())
+            yield
         n = len(rows)
         names = [name for name, count in df.items() if count >= min_df or name[:1] in "kbaf"]
         counts = np.fromiter((df[name] for name in names), np.float32, len(names))
         idf = np.log((1 + n) / (1 + counts)) + 1.0
         kind = np.fromiter((c.FEATURE_WEIGHTS.get(f[:1], 1.0) for f in names), np.float32)
+        yield
         return cls({name: i for i, name in enumerate(names)}, (idf * kind).astype(np.float32))
+
+    def matrix_steps(self, rows: Sequence[Features]) -> Generator[None, None, sp.csr_matrix]:
+        """:meth:`matrix` in slices of ``ROWS_PER_STEP`` rows."""
+        parts = []
+        for start in range(0, len(rows), ROWS_PER_STEP):
+            parts.append(self.matrix(rows[start : start + ROWS_PER_STEP]))
+            yield
+        if not parts:
+            return self.matrix(rows)
+        return sp.csr_matrix(sp.vstack(parts, format="csr"))
 
     def matrix(self, rows: Sequence[Features]) -> sp.csr_matrix:
         """L2-normalised sublinear TF-IDF rows (a row with no known feature stays zero)."""

@@ -23,7 +23,7 @@ from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.matching import calibration as c
 from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
-from bot.core.matching.bank import Example, bank, known_answers
+from bot.core.matching.bank import Example, bank, bank_steps, known_answers
 from bot.core.matching.features import Reader, Reading
 from bot.core.matching.follow_ups import FOLLOW_UPS, follow_up_steps
 from bot.core.matching.model import Judgement, Model
@@ -101,7 +101,8 @@ def _model_steps(
     if model is not None:
         return model
     try:
-        model = yield from train(bank(knowledge), reader, vectors, Label.NONE)
+        examples = yield from bank_steps(knowledge)
+        model = yield from train(examples, reader, vectors, Label.NONE)
     except (ArithmeticError, MemoryError, ValueError) as exc:
         # A bot that answers exact examples beats one that does not start.
         log.warning("the classifier could not be trained (%s); answering examples only", exc)

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
 
-READ_PER_STEP = 64  # examples read between two pauses of a reload
+READ_PER_STEP = 32  # examples read between two pauses of a reload
 
 
 def folds_for(examples: int) -> int:
@@ -68,8 +68,9 @@ def train(
     index = {label: i for i, label in enumerate(labels)}
     target = np.array([index[e.label] for e in examples], np.int64)
     asked = np.array([e.asked for e in examples], bool)
-    columns = Columns.of([r.features for r in readings], c.MIN_DF)
-    x = columns.matrix([r.features for r in readings])
+    features = [r.features for r in readings]
+    columns = yield from Columns.steps(features, c.MIN_DF)
+    x = yield from columns.matrix_steps(features)
     weights = balanced(target, len(labels))
     weights[~asked] *= c.TERM_WEIGHT
     fold = _folds(target, asked, folds_for(int(asked.sum())))
@@ -100,12 +101,15 @@ def train(
                 centroids_oof[held] = vectors[held] @ cents.T
         yield
     linear = LinearModel.average(models)
+    yield
     centroids = (
         np.zeros((len(labels), 0), np.float32)
         if dense is None
         else _centroids(vectors, target, len(labels))
     )
+    yield
     calibrator = _calibrate(labels, known_none, readings, target, fold >= 0, oof, centroids_oof)
+    yield
     semantic = embeddings.model.model_id
     return Model(labels, known_none, columns, linear, calibrator, centroids, semantic)
 
