@@ -26,8 +26,8 @@ def test_every_extension_has_setup_and_no_command_name_is_taken_twice() -> None:
         for value in vars(module).values():
             if isinstance(value, type):
                 for attr in vars(value).values():
-                    if hasattr(attr, "qualified_name") and hasattr(attr, "callback"):
-                        names.append(attr.name)
+                    if hasattr(attr, "qualified_name") and getattr(attr, "parent", None) is None:
+                        names.append(attr.name)  # a command, or a group (/settings …)
     names += [c.name for c in goal_commands(load_or_raise(BUNDLED))]
     assert len(names) == len(set(names)), names
     assert (
