@@ -739,6 +739,7 @@ class FakeDiscord:
         stored = {k: v for k, v in command.items() if v is not None and k != "dm_permission"}
         stored.setdefault("type", 1)
         stored.setdefault("description", "")  # context menus have an empty one
+        stored.setdefault("integration_types", [0])  # Discord's default: installed with a server
         stored["id"] = str(p.snowflake())
         stored["application_id"] = str(p.APPLICATION_ID)
         stored["version"] = str(p.snowflake())
