@@ -54,7 +54,8 @@ async def test_without_a_channel_opted_in_the_bot_does_not_ask_for_message_conte
 ) -> None:
     running = await start(fake, knowledge_copy, answer_channel_ids=frozenset())
     try:
-        assert fake.intents and not fake.intents[-1] & MESSAGE_CONTENT_INTENT
+        assert fake.intents
+        assert not fake.intents[-1] & MESSAGE_CONTENT_INTENT
         asker = fake.person("asker")
         before = len(fake.sent)
         await fake.say(asker, QUESTION, mention_bot=True)

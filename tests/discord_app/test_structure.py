@@ -127,7 +127,8 @@ def test_normalise_compares_where_a_command_is_installed_and_used() -> None:
     """A command made user-installable (or no longer) must be registered again."""
     base = {"name": "ask", "type": 1, "description": "Ask", "options": []}
     user = {**base, "integration_types": [1, 0], "contexts": [2, 0, 1]}
-    assert normalise(user) == normalise({**base, "integration_types": [0, 1], "contexts": [0, 1, 2]})
+    same = {**base, "integration_types": [0, 1], "contexts": [0, 1, 2]}
+    assert normalise(user) == normalise(same)
     assert normalise(user) != normalise({**base, "integration_types": [0], "contexts": [0, 1, 2]})
     assert normalise(user) != normalise({**base, "integration_types": [0, 1], "contexts": [0]})
     # Discord stores a command registered without integration_types as a server's.
