@@ -92,6 +92,14 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     heartbeat_file: Path | None = None
     heartbeat_seconds: float = Field(default=5.0, gt=0)
+    # The privileged Message Content intent: auto requests it only while some channel is
+    # answered without a mention (here or in any server's /settings); on always; off never.
+    message_content: Literal["auto", "on", "off"] = "auto"
+
+    @field_validator("message_content", mode="before")
+    @classmethod
+    def _content_mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
     @classmethod

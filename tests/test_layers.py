@@ -43,6 +43,7 @@ DISCORD_LAYERS: tuple[tuple[str, ...], ...] = (
         "bot.discord_app.logs",
         "bot.discord_app.privacy",
         "bot.discord_app.reading",
+        "bot.discord_app.server_settings",
         "bot.discord_app.sync",
     ),
     ("bot.discord_app.answering",),

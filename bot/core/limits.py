@@ -32,7 +32,7 @@ INTERACTION_DEADLINE_SECONDS: Final = 3.0
 # Slash commands the bot defines itself; a goal id may not take one of these names,
 # because every goal becomes a command of its own.
 BUILTIN_COMMANDS: Final = frozenset(
-    {"ask", "tension", "tensions", "about", "reload", "stats", "help", "goals"}
+    {"ask", "tension", "tensions", "about", "reload", "stats", "settings", "help", "goals"}
 )
 # How many goals can get a command of their own.
 GOAL_COMMAND_SLOTS: Final = GLOBAL_COMMANDS - len(BUILTIN_COMMANDS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 Clock = Callable[[], float]
@@ -17,30 +17,38 @@ MAX_TRACKED = 10_000  # users or channels remembered at once; the oldest are for
 
 
 class UserCooldown:
-    """At most ``rate`` answers per ``per`` seconds for each user (a sliding window)."""
+    """At most ``rate`` answers per ``per`` seconds for each user (a sliding window).
+
+    A user is whatever key the caller counts by: the bot counts a person per server, with
+    that server's own rate and window passed at each call (``/settings cooldown``).
+    """
 
     def __init__(self, rate: int, per: float, clock: Clock = time.monotonic) -> None:
         self.rate = rate
         self.per = per
         self._clock = clock
-        self._hits: OrderedDict[int, deque[float]] = OrderedDict()
-        self._warned: dict[int, float] = {}
+        self._hits: OrderedDict[Hashable, deque[float]] = OrderedDict()
+        self._warned: dict[Hashable, float] = {}
 
-    def retry_after(self, user_id: int) -> float:
+    def retry_after(
+        self, user_id: Hashable, rate: int | None = None, per: float | None = None
+    ) -> float:
         """0 if the user may be answered now (and counts it), else seconds to wait."""
+        rate = self.rate if rate is None else rate
+        per = self.per if per is None else per
         now = self._clock()
         hits = self._hits.setdefault(user_id, deque())
         self._hits.move_to_end(user_id)
-        while hits and now - hits[0] >= self.per:
+        while hits and now - hits[0] >= per:
             hits.popleft()
-        if len(hits) >= self.rate:
-            return self.per - (now - hits[0])
+        if len(hits) >= rate:
+            return per - (now - hits[0])
         hits.append(now)
         if len(self._hits) > MAX_TRACKED:
             self._hits.popitem(last=False)
         return 0.0
 
-    def should_warn(self, user_id: int) -> bool:
+    def should_warn(self, user_id: Hashable) -> bool:
         """Tell a user about their cooldown once per window, not on every message."""
         now = self._clock()
         last = self._warned.get(user_id)

@@ -1,10 +1,11 @@
 """The bot: a ``commands.Bot`` that loads one extension per feature and owns shared state.
 
 Shared state is what several features use: the knowledge being served (``store``), the
-:class:`~.answering.Answerer` every answer goes through, the database, and the knowledge
-changes heard from other clusters. Reloading is one operation here (:meth:`reload_here`,
-:meth:`reload_everywhere`); features that must follow a reload listen for
-``knowledge_reloaded`` instead of being called by whoever reloaded.
+:class:`~.answering.Answerer` every answer goes through, the database, each server's
+settings (``servers``), and the knowledge changes heard from other clusters. Reloading is
+one operation here (:meth:`reload_here`, :meth:`reload_everywhere`); features that must
+follow a reload listen for ``knowledge_reloaded`` instead of being called by whoever
+reloaded.
 
 :class:`ShardedTensionBot` is the same bot over a range of shards (one *cluster*), for
 deployments that run several processes against one PostgreSQL database.
@@ -39,6 +40,7 @@ from .checks import NotModerator
 from .embeds import notice
 from .gc_tuning import Collector
 from .liveness import last_beat, write_beat
+from .server_settings import ServerSettingsCache
 from .sync import sync_if_changed
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,30 @@ EXTENSIONS = (
     "bot.discord_app.exts.reload",
     "bot.discord_app.exts.stats",
     "bot.discord_app.exts.teaching",
+    "bot.discord_app.exts.settings",
     "bot.discord_app.exts.meta",
 )
+
+CONTENT_REFUSED = (
+    "Discord refused the Message Content intent (gateway close 4014): answering mentions, "
+    "DMs, replies that ping the bot and slash commands only; enable the intent in the "
+    "developer portal (Bot > Privileged Gateway Intents) to answer opted-in channels"
+)
+CONTENT_NOT_ENABLED = (
+    "the Message Content intent is not enabled for this application: answering mentions, "
+    "DMs, replies that ping the bot and slash commands only; enable it in the developer "
+    "portal (Bot > Privileged Gateway Intents) to answer opted-in channels"
+)
+
+
+def used_intents() -> discord.Intents:
+    """Only what the bot reads: servers and their channels, and messages (Message Content,
+    the privileged one, is decided at start-up: see :meth:`TensionBot.choose_intents`)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
 
 
 @dataclass(frozen=True)
@@ -100,21 +124,27 @@ class TensionBot(commands.Bot):
         # libraries (PyNaCl, davey) are missing are noise. Read once, by the first client.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
-        intents = discord.Intents.default()
-        intents.message_content = True  # to read questions in opted-in channels and DMs
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents,
+            intents=used_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=TensionTree,
+            # By default a command is the server's (installed with the bot, used in its
+            # servers and in DMs with it); the question commands also allow a user's own
+            # installation, anywhere (see USER_INSTALLABLE), the moderators' never.
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=False
+            ),
             # The bot never looks back at old messages; discord.py would keep 1,000 by default.
             max_messages=None,
             **options,
         )
         self.settings = settings
         self.store = store
-        self.answerer = Answerer(settings, store)
+        self.servers = ServerSettingsCache(settings, check_seconds=settings.reload_check_seconds)
+        self.answerer = Answerer(settings, store, self.servers)
         self.started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self.collector = Collector()
@@ -127,6 +157,7 @@ class TensionBot(commands.Bot):
         self.add_dynamic_items(LinkButton, VoteButton)
         self.answerer.start()
         await self._open_store()
+        await self.choose_intents()
         if self.settings.sync_commands:
             await self.sync_commands()
         if self.settings.heartbeat_file is not None:
@@ -137,6 +168,48 @@ class TensionBot(commands.Bot):
     def label(self) -> str:
         """How this process names itself to the others sharing the database."""
         return process_label()
+
+    @property
+    def reads_content(self) -> bool:
+        """Whether this session receives message text beyond DMs and mentions of the bot."""
+        return self._connection._intents.message_content
+
+    async def choose_intents(self) -> None:
+        """Ask for Message Content only when it is used, and only when it can be had.
+
+        Discord asks apps to request only the data they need, and an app past 100 servers
+        must be approved for each privileged intent: ``auto`` asks while some channel is
+        answered without a mention (the defaults or any server's settings), and not when
+        the application's flags say it is not enabled (connecting would end with 4014).
+        Runs after login, before the gateway connects (discord.py reads the intents at
+        IDENTIFY).
+        """
+        mode = self.settings.message_content
+        want = mode == "on" or (mode == "auto" and self.servers.opens_any)
+        if want:
+            try:
+                flags = (await self.application_info()).flags
+            except discord.HTTPException:
+                pass  # not known: ask, and fall back if Discord refuses (see connect)
+            else:
+                if not (flags.gateway_message_content or flags.gateway_message_content_limited):
+                    log.warning(CONTENT_NOT_ENABLED)
+                    want = False
+        self._connection._intents.message_content = want
+        log.info("message content intent %s", "requested" if want else "not requested")
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect; when Discord refuses Message Content (4014), say so once and connect
+        without it, serving what needs no privileged intent, rather than stop."""
+        while True:
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except discord.PrivilegedIntentsRequired:
+                if not self.reads_content or self.is_closed():
+                    raise
+                log.warning(CONTENT_REFUSED)
+                self._connection._intents.message_content = False
 
     async def _open_store(self) -> None:
         """The question log and, on a shared database, the knowledge-change signal.
@@ -159,6 +232,12 @@ class TensionBot(commands.Bot):
             self.store.model_share = self.database.models
             await self.store.share_models()
         await self._learn_taught(self.database)
+        try:
+            await self.servers.load(self.database.settings)
+            if self.database.shared:
+                await self.servers.start_listening()
+        except StoreError as exc:
+            log.warning("server settings unavailable (%s); using the defaults", exc)
         if self.database.shared:
             changes = KnowledgeChanges(
                 self.database.clusters,
@@ -300,6 +379,7 @@ class TensionBot(commands.Bot):
         self.answerer.stop()
         self.collector.stop()
         await super().close()
+        await self.servers.stop()
         if self.changes is not None:
             await self.changes.stop()
             self.changes = None

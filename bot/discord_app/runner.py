@@ -20,7 +20,7 @@ import discord
 from bot.core.serving.store import KnowledgeStore
 
 from ..settings import Settings
-from .client import TensionBot, make_bot
+from .client import CONTENT_REFUSED, TensionBot, make_bot
 from .closes import MESSAGE_CONTENT_INTENT, fatal_close
 from .logs import setup_logging
 from .sync import sync_if_changed
@@ -32,6 +32,7 @@ EXIT_KNOWLEDGE = 1
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 3
 EXIT_GATEWAY = 4  # Discord refused the connection for a reason only a new version fixes
+EXIT_CONTENT_REFUSED = -1  # not an exit code: start again without Message Content
 
 
 def _open_knowledge(settings: Settings) -> KnowledgeStore | None:
@@ -72,6 +73,17 @@ def run(settings: Settings, **options: Any) -> int:
 
 
 async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> int:
+    """Run the bot; a cluster that Discord refuses Message Content (4014, which closes all
+    of its shards) starts again without it, as a single connection does by itself."""
+    while True:
+        code = await _serve_once(settings, store, **options)
+        if code != EXIT_CONTENT_REFUSED:
+            return code
+        log.warning(CONTENT_REFUSED)
+        settings = settings.model_copy(update={"message_content": "off"})
+
+
+async def _serve_once(settings: Settings, store: KnowledgeStore, **options: Any) -> int:
     assert settings.discord_token is not None
     bot = make_bot(settings, store, **options)
     stop = asyncio.Event()
@@ -109,6 +121,8 @@ async def serve(settings: Settings, store: KnowledgeStore, **options: Any) -> in
             )
             return EXIT_UNREACHABLE
         except discord.PrivilegedIntentsRequired:
+            if bot.reads_content:
+                return EXIT_CONTENT_REFUSED
             print(f"tensionbot: {MESSAGE_CONTENT_INTENT}", file=sys.stderr)
             return EXIT_CONFIG
         except discord.ConnectionClosed as exc:  # discord.py resumes all but the final ones

@@ -52,8 +52,10 @@ def normalise(command: dict[str, Any]) -> dict[str, Any]:
         "options": [_option(o) for o in command.get("options") or []],
         "nsfw": bool(command.get("nsfw", False)),
         "default_member_permissions": None if permissions is None else str(permissions),
+        # Where it may be used and installed: a user-installable command's reach. Discord
+        # stores a command without integration_types as installed with a server (0).
         "contexts": sorted(contexts) if contexts is not None else None,
-        "integration_types": sorted(installs) if installs is not None else None,
+        "integration_types": sorted(installs) if installs is not None else [0],
     }
 
 

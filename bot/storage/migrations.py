@@ -162,6 +162,32 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             """,
         ),
     ),
+    Migration(
+        5,
+        "settings each server's moderators chose by /settings, and their audit trail",
+        (
+            """
+            CREATE TABLE server_settings (
+                guild_id {int} NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                ts {real} NOT NULL,
+                PRIMARY KEY (guild_id, key)
+            )
+            """,
+            """
+            CREATE TABLE settings_audit (
+                id {serial},
+                ts {real} NOT NULL,
+                guild_id {int} NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT,
+                moderator TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX settings_audit_guild ON settings_audit (guild_id, id)",
+        ),
+    ),
 )
 
 VERSION: Final = len(MIGRATIONS)

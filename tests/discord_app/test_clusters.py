@@ -127,3 +127,32 @@ async def test_tensionbot_reload_asks_every_cluster(pair: Pair) -> None:
     assert password is not None
     assert password not in out.decode() + err.decode()
     assert await dm_answer(pair.fake, NEW_QUESTION) == "Calibration vs Efficiency"
+
+
+async def test_a_servers_settings_reach_every_cluster_within_the_broadcast(pair: Pair) -> None:
+    """/settings in one cluster: the others serve the new settings within 2 s (the
+    notification; their timer is a minute here), so a server whose shard moves to another
+    cluster, or a setting read there, is never stale."""
+    fake = pair.fake
+    mod = fake.person("mod", roles=(p.MOD_ROLE_ID,))
+    done = await fake.slash(
+        mod,
+        "settings",
+        {"channel": ("channel", p.OTHER_ID), "mode": "open"},
+        subcommand="channel",
+    )
+    assert "Saved." in done.response["embeds"][0]["description"]
+    assert pair.dm.bot is not None
+    elsewhere = pair.dm.bot.servers  # the DM cluster (shard 0) did not see the command
+
+    async def opened() -> None:
+        while elsewhere.of(p.GUILD_ID).channel_mode(p.OTHER_ID) != "open":  # noqa: ASYNC110
+            await asyncio.sleep(0.02)  # polled: the cache is plain state, with no event
+
+    await asyncio.wait_for(opened(), 2.0)
+    # And the cluster that serves the server answers there without a mention.
+    before = len(fake.sent)
+    await fake.say(fake.person("asker"), "does running an SAE slow inference down?",
+                   channel_id=p.OTHER_ID)  # fmt: skip
+    reply = await fake.next_message(before)
+    assert reply["embeds"][0]["title"] == "Interpretability vs Efficiency"

@@ -10,7 +10,7 @@ import pytest
 from tests.discord_app.harness import Harness
 
 GOALS = ["interpretability", "efficiency", "capability", "calibration", "unlearning"]
-BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats"}
+BUILTINS = {"ask", "tension", "tensions", "about", "help", "reload", "stats", "settings"}
 
 
 def field(embed: dict[str, Any], name: str) -> str:

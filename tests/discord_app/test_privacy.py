@@ -78,7 +78,8 @@ async def test_no_user_or_role_id_in_the_log_database_or_any_log_line(
     stored = every_value(database)
     assert "@user" in stored  # the questions were kept, without whom they named
     assert "@role" in stored
-    assert "what about robustness?" in stored
+    assert "@user asked me: pizza or pasta?" in stored  # a DM question is kept
+    assert "what about robustness?" not in stored  # channel chatter matching nothing is not
     for user_id in ids:
         assert user_id not in stored
         for line in logs.splitlines():

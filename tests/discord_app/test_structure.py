@@ -26,8 +26,8 @@ def test_every_extension_has_setup_and_no_command_name_is_taken_twice() -> None:
         for value in vars(module).values():
             if isinstance(value, type):
                 for attr in vars(value).values():
-                    if hasattr(attr, "qualified_name") and hasattr(attr, "callback"):
-                        names.append(attr.name)
+                    if hasattr(attr, "qualified_name") and getattr(attr, "parent", None) is None:
+                        names.append(attr.name)  # a command, or a group (/settings …)
     names += [c.name for c in goal_commands(load_or_raise(BUNDLED))]
     assert len(names) == len(set(names)), names
     assert (
@@ -121,3 +121,15 @@ def test_normalise_ignores_what_discord_adds() -> None:
     }
     assert normalise(local) == normalise(remote)
     assert normalise(local) != normalise({**remote, "description": "Reload the knowledge"})
+
+
+def test_normalise_compares_where_a_command_is_installed_and_used() -> None:
+    """A command made user-installable (or no longer) must be registered again."""
+    base = {"name": "ask", "type": 1, "description": "Ask", "options": []}
+    user = {**base, "integration_types": [1, 0], "contexts": [2, 0, 1]}
+    same = {**base, "integration_types": [0, 1], "contexts": [0, 1, 2]}
+    assert normalise(user) == normalise(same)
+    assert normalise(user) != normalise({**base, "integration_types": [0], "contexts": [0, 1, 2]})
+    assert normalise(user) != normalise({**base, "integration_types": [0, 1], "contexts": [0]})
+    # Discord stores a command registered without integration_types as a server's.
+    assert normalise(base) == normalise({**base, "integration_types": [0]})

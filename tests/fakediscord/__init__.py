@@ -5,6 +5,6 @@ it as people would (send a message, run a slash command, press a button) and ass
 exactly what the bot sent back.
 """
 
-from .server import FakeDiscord, Recorded
+from .server import FakeDiscord, Interaction, Recorded
 
-__all__ = ["FakeDiscord", "Recorded"]
+__all__ = ["FakeDiscord", "Interaction", "Recorded"]

@@ -18,6 +18,15 @@ GENERAL_ID = 1_200_000_000_000_000_101  # an ordinary channel: the bot speaks wh
 ASK_ID = 1_200_000_000_000_000_102  # opted in: the bot answers questions unprompted
 OTHER_ID = 1_200_000_000_000_000_103
 DM_CHANNEL_ID = 1_200_000_000_000_000_201
+# A second server the bot is in (same shard as the first, when there are two).
+GUILD_B_ID = 1_200_000_000_000_000_002
+B_MOD_ROLE_ID = 1_200_000_000_000_000_021
+B_GENERAL_ID = 1_200_000_000_000_000_111
+B_ASK_ID = 1_200_000_000_000_000_112
+# A server the bot is not in, where a person who installed the app uses its commands.
+FOREIGN_GUILD_ID = 1_200_000_000_000_000_003
+FOREIGN_CHANNEL_ID = 1_200_000_000_000_000_121
+GROUP_DM_ID = 1_200_000_000_000_000_202
 THREAD_ID = 1_200_000_000_000_000_301  # a public thread under #general
 
 # Permission bits.
@@ -69,11 +78,11 @@ def member(
     return data
 
 
-def channel(channel_id: int, name: str, position: int) -> dict[str, Any]:
+def channel(channel_id: int, name: str, position: int, guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
         "id": str(channel_id),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": name,
         "position": position,
         "permission_overwrites": [],
@@ -121,10 +130,24 @@ def role(role_id: int, name: str, permissions: int, position: int) -> dict[str, 
     }
 
 
-def guild(members: list[dict[str, Any]]) -> dict[str, Any]:
+def guild(members: list[dict[str, Any]], guild_id: int = GUILD_ID) -> dict[str, Any]:
+    """The first server (``GUILD_ID``), or the second (``GUILD_B_ID``), as GUILD_CREATE has it."""
+    if guild_id == GUILD_B_ID:
+        channels = [
+            channel(B_GENERAL_ID, "general", 0, GUILD_B_ID),
+            channel(B_ASK_ID, "questions", 1, GUILD_B_ID),
+        ]
+        threads: list[dict[str, Any]] = []
+    else:
+        channels = [
+            channel(GENERAL_ID, "general", 0),
+            channel(ASK_ID, "ask-the-bot", 1),
+            channel(OTHER_ID, "off-topic", 2),
+        ]
+        threads = [thread(THREAD_ID, GENERAL_ID, "a thread")]
     return {
-        "id": str(GUILD_ID),
-        "name": "AI Research",
+        "id": str(guild_id),
+        "name": "AI Research" if guild_id == GUILD_ID else "Other Lab",
         "icon": None,
         "owner_id": str(OWNER_ID),
         "afk_channel_id": None,
@@ -133,8 +156,13 @@ def guild(members: list[dict[str, Any]]) -> dict[str, Any]:
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
         "roles": [
-            role(GUILD_ID, "@everyone", EVERYONE_PERMISSIONS, 0),
-            role(MOD_ROLE_ID, "moderators", EVERYONE_PERMISSIONS, 1),
+            role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+            role(
+                MOD_ROLE_ID if guild_id == GUILD_ID else B_MOD_ROLE_ID,
+                "moderators",
+                EVERYONE_PERMISSIONS,
+                1,
+            ),
         ],
         "emojis": [],
         "stickers": [],
@@ -155,12 +183,8 @@ def guild(members: list[dict[str, Any]]) -> dict[str, Any]:
         "member_count": len(members),
         "large": False,
         "joined_at": now(),
-        "channels": [
-            channel(GENERAL_ID, "general", 0),
-            channel(ASK_ID, "ask-the-bot", 1),
-            channel(OTHER_ID, "off-topic", 2),
-        ],
-        "threads": [thread(THREAD_ID, GENERAL_ID, "a thread")],
+        "channels": channels,
+        "threads": threads,
         "members": members,
         "voice_states": [],
         "presences": [],

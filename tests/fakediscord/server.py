@@ -17,6 +17,10 @@ from .validate import callback_errors, command_errors, message_errors
 
 JSON = {"Content-Type": "application/json"}  # exactly: discord.py parses only this as JSON
 EPHEMERAL = 1 << 6
+MESSAGE_CONTENT_INTENT = 1 << 15
+# Application flags: the Message Content intent enabled in the portal (verified, or under
+# 100 servers, "limited").
+GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19
 LOADING = 1 << 7  # the "thinking…" state of a deferred response
 
 
@@ -51,6 +55,8 @@ class Interaction:
     followups: list[dict[str, Any]] = field(default_factory=list)
     original: dict[str, Any] | None = None
     answered: asyncio.Event = field(default_factory=asyncio.Event)
+    # A server that forbids external apps: Discord shows every answer to the asker only.
+    force_ephemeral: bool = False
 
     @property
     def deferred(self) -> bool:
@@ -95,6 +101,25 @@ class FakeDiscord:
         # A "zombie" gateway: the socket stays open, heartbeats are no longer acknowledged.
         self.zombie = False
         self.dispatched_at: dict[int, float] = {}
+        # Whether the application may have Message Content: with False, an IDENTIFY that
+        # asks for it is closed with 4014, as Discord does. ``content_flag`` is what the
+        # application's flags say (None: the truth); they can disagree for a moment after
+        # the portal's switch is turned.
+        self.content_granted = True
+        self.content_flag: bool | None = None
+        self.intents: list[int] = []  # what each IDENTIFY asked for, in order
+        self._intents_of: dict[web.WebSocketResponse, int] = {}
+        # The servers the bot is in, and which server each channel belongs to.
+        self.guild_ids: list[int] = [p.GUILD_ID, p.GUILD_B_ID]
+        self.channel_guild: dict[int, int] = {
+            p.GENERAL_ID: p.GUILD_ID,
+            p.ASK_ID: p.GUILD_ID,
+            p.OTHER_ID: p.GUILD_ID,
+            p.THREAD_ID: p.GUILD_ID,
+            p.B_GENERAL_ID: p.GUILD_B_ID,
+            p.B_ASK_ID: p.GUILD_B_ID,
+            p.FOREIGN_CHANNEL_ID: p.FOREIGN_GUILD_ID,
+        }
         self.members: dict[int, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
         # [shard_id, shard_count] each connection identified with; None: unsharded.
@@ -175,22 +200,23 @@ class FakeDiscord:
                     await self._notify()
                 elif op in (2, 6) and self.refuse_sessions is not None:
                     await ws.close(code=self.refuse_sessions, message=b"fake: refused")
+                elif op == 2 and self._refuses_intents(data):
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    await self._notify()
                 elif op == 2:
                     self.identifies += 1
                     self._session = f"session-{self.identifies}"
                     shard = (data.get("d") or {}).get("shard")
                     self._shard_of[ws] = (int(shard[0]), int(shard[1])) if shard else None
-                    owns_guild = self._owns(ws, p.GUILD_ID)
-                    ready = self._ready(with_guild=owns_guild)
+                    self._intents_of[ws] = int((data.get("d") or {}).get("intents") or 0)
+                    owned = [g for g in self.guild_ids if self._owns(ws, g)]
+                    ready = self._ready(owned)
                     if shard:
                         ready["shard"] = shard
                     await self._send(ws, "READY", ready)
-                    if owns_guild:
-                        await self._send(
-                            ws,
-                            "GUILD_CREATE",
-                            p.guild([m["member"] for m in self.members.values()]),
-                        )
+                    members = [m["member"] for m in self.members.values()]
+                    for guild_id in owned:
+                        await self._send(ws, "GUILD_CREATE", p.guild(members, guild_id))
                     await self._notify()
                 elif op == 6:
                     self.resumes += 1
@@ -209,11 +235,31 @@ class FakeDiscord:
         shard_id, count = shard
         return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
-    def _ready(self, *, with_guild: bool = True) -> dict[str, Any]:
+    def _refuses_intents(self, data: dict[str, Any]) -> bool:
+        intents = int((data.get("d") or {}).get("intents") or 0)
+        self.intents.append(intents)
+        return bool(intents & MESSAGE_CONTENT_INTENT) and not self.content_granted
+
+    def _as_received(
+        self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A message as this connection receives it: without Message Content, Discord
+        blanks the text, embeds, attachments and components of a server message unless it
+        mentions the app or the app wrote it (DMs keep theirs)."""
+        if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            return data
+        if self._intents_of.get(ws, 0) & MESSAGE_CONTENT_INTENT or not data.get("guild_id"):
+            return data
+        mentioned = any(m.get("id") == str(p.BOT_ID) for m in data.get("mentions") or [])
+        if mentioned or (data.get("author") or {}).get("id") == str(p.BOT_ID):
+            return data
+        return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
+
+    def _ready(self, guild_ids: list[int]) -> dict[str, Any]:
         return {
             "v": 10,
             "user": p.BOT_USER,
-            "guilds": [{"id": str(p.GUILD_ID), "unavailable": True}] if with_guild else [],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
             "session_id": self._session,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(p.APPLICATION_ID), "flags": 0},
@@ -238,7 +284,8 @@ class FakeDiscord:
                 ws for ws in self._sockets if not ws.closed and self._owns(ws, guild_id)
             ]
             if open_sockets:
-                await self._send(open_sockets[-1], event, data)
+                ws = open_sockets[-1]
+                await self._send(ws, event, self._as_received(ws, event, data))
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError("no gateway connection to dispatch on")
@@ -286,12 +333,12 @@ class FakeDiscord:
                 "fail_if_not_exists": False,
             }
             if not dm:
-                reference["guild_id"] = str(p.GUILD_ID)
+                reference["guild_id"] = str(self.channel_guild.get(channel_id, p.GUILD_ID))
         data = p.message(
             channel_id=p.DM_CHANNEL_ID if dm else channel_id,
             author=author,
             content=content,
-            guild_id=None if dm else p.GUILD_ID,
+            guild_id=None if dm else self.channel_guild.get(channel_id, p.GUILD_ID),
             member_data=None if dm else member,
             mentions=mentions,
             mention_roles=list(mention_roles),
@@ -309,13 +356,22 @@ class FakeDiscord:
         return int(data["id"])
 
     def _interaction_base(
-        self, kind: int, author: dict[str, Any], channel_id: int, dm: bool
+        self, kind: int, author: dict[str, Any], channel_id: int, dm: bool, *, group: bool = False
     ) -> dict[str, Any]:
+        """An interaction as Discord sends it. In a server the bot is not in (a person's own
+        installation of the app), the app is authorised by that person, not the server,
+        and there is only a partial guild; in a group DM, there is no server at all."""
         interaction_id = p.snowflake()
         token = f"token-{interaction_id}"
         info = self.members.get(
             int(author["id"]), {"member": p.member(author), "permissions": None}
         )
+        guild_id = self.channel_guild.get(channel_id, p.GUILD_ID)
+        installed = guild_id in self.guild_ids
+        if dm or group:
+            owners = {"0": "0"} if dm else {"1": str(author["id"])}
+        else:
+            owners = {"0": str(guild_id)} if installed else {"1": str(author["id"])}
         payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(p.APPLICATION_ID),
@@ -325,21 +381,29 @@ class FakeDiscord:
             "locale": "en-US",
             "app_permissions": str(p.EVERYONE_PERMISSIONS),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(p.GUILD_ID)},
-            "context": 1 if dm else 0,
+            "authorizing_integration_owners": owners,
+            "context": 2 if group else 1 if dm else 0,
             "attachment_size_limit": 8 * 1024 * 1024,
-            "channel_id": str(p.DM_CHANNEL_ID if dm else channel_id),
+            "channel_id": str(p.GROUP_DM_ID if group else p.DM_CHANNEL_ID if dm else channel_id),
         }
-        if dm:
+        if group:
+            payload["user"] = author
+            payload["channel"] = {
+                "id": str(p.GROUP_DM_ID), "type": 3, "recipients": [author], "name": None,
+                "owner_id": str(author["id"]), "icon": None,
+            }  # fmt: skip
+        elif dm:
             payload["user"] = author
             payload["channel"] = {"id": str(p.DM_CHANNEL_ID), "type": 1, "recipients": [author]}
         else:
             member = dict(info["member"])
             member["permissions"] = str(info["permissions"] or p.EVERYONE_PERMISSIONS)
-            payload["guild_id"] = str(p.GUILD_ID)
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["member"] = member
-            payload["channel"] = {**p.channel(channel_id, "channel", 0)}
+            payload["channel"] = {**p.channel(channel_id, "channel", 0, guild_id)}
+            if not installed:
+                payload["guild"] = {"id": str(guild_id), "locale": "en-US", "features": []}
         return payload
 
     async def slash(
@@ -350,20 +414,73 @@ class FakeDiscord:
         *,
         channel_id: int = p.GENERAL_ID,
         dm: bool = False,
+        group: bool = False,
         wait: bool = True,
+        subcommand: str | None = None,
+        external_apps_forbidden: bool = False,
     ) -> Interaction:
-        """A person runs a slash command; waits for the bot's answer by default."""
-        payload = self._interaction_base(2, author, channel_id, dm)
+        """A person runs a slash command (``subcommand`` of a group); waits for the bot's
+        answer by default. ``group``: in a group DM. Discord offers a person only the
+        commands they can see there: a command whose ``contexts`` or ``integration_types``
+        leave this place out is refused here at once, as a bug in the test (one whose
+        default permissions they lack is sent: a server may widen them, which is why the
+        bot checks again). An option given as ``("channel", id)`` or ``("role", id)`` is
+        sent with the object resolved, as Discord does."""
+        payload = self._interaction_base(2, author, channel_id, dm, group=group)
         registered = [c for cmds in self.commands.values() for c in cmds if c["name"] == name]
+        if registered:
+            assert self.offered(registered[0], payload, permissions=False), (
+                f"Discord would not offer /{name} here"
+            )
+        values = []
+        resolved: dict[str, dict[str, Any]] = {}
+        for key, value in (options or {}).items():
+            if isinstance(value, tuple):
+                kind, ident = value
+                if kind == "channel":
+                    guild_id = self.channel_guild.get(ident, p.GUILD_ID)
+                    resolved.setdefault("channels", {})[str(ident)] = {
+                        **p.channel(ident, "channel", 0, guild_id),
+                        "permissions": str(p.EVERYONE_PERMISSIONS),
+                    }
+                    values.append({"name": key, "type": 7, "value": str(ident)})
+                else:
+                    resolved.setdefault("roles", {})[str(ident)] = p.role(
+                        ident, "role", p.EVERYONE_PERMISSIONS, 1
+                    )
+                    values.append({"name": key, "type": 8, "value": str(ident)})
+            else:
+                values.append({"name": key, "type": _option_type(value), "value": value})
+        if subcommand is not None:
+            values = [{"name": subcommand, "type": 1, "options": values}]
         payload["data"] = {
             "id": registered[0]["id"] if registered else str(p.snowflake()),
             "name": name,
             "type": 1,
-            "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()],
+            "options": values,
         }
-        if not dm and registered and registered[0].get("guild_id"):
+        if resolved:
+            payload["data"]["resolved"] = resolved
+        if not dm and not group and registered and registered[0].get("guild_id"):
             payload["data"]["guild_id"] = registered[0]["guild_id"]
-        return await self._interact(payload, wait)
+        return await self._interact(payload, wait, force_ephemeral=external_apps_forbidden)
+
+    def offered(
+        self, command: dict[str, Any], payload: dict[str, Any], *, permissions: bool = True
+    ) -> bool:
+        """Whether Discord shows ``command`` to this person in this place (``permissions``:
+        counting the command's default member permissions)."""
+        contexts = command.get("contexts")
+        if contexts is not None and payload["context"] not in contexts:
+            return False
+        installs = command.get("integration_types") or [0]
+        if not any(str(kind) in payload["authorizing_integration_owners"] for kind in installs):
+            return False
+        required = command.get("default_member_permissions")
+        if permissions and required is not None and "member" in payload:
+            has = int(payload["member"]["permissions"])
+            return has & int(required) == int(required)
+        return True
 
     async def autocomplete(
         self,
@@ -449,8 +566,11 @@ class FakeDiscord:
         }
         return await self._interact(payload, wait)
 
-    async def _interact(self, payload: dict[str, Any], wait: bool) -> Interaction:
+    async def _interact(
+        self, payload: dict[str, Any], wait: bool, *, force_ephemeral: bool = False
+    ) -> Interaction:
         interaction = Interaction(int(payload["id"]), payload["token"], payload)
+        interaction.force_ephemeral = force_ephemeral
         self.interactions[interaction.id] = interaction
         self.by_token[interaction.token] = interaction
         self.dispatched_at[interaction.id] = time.perf_counter()
@@ -458,6 +578,12 @@ class FakeDiscord:
         if wait:
             await asyncio.wait_for(interaction.answered.wait(), timeout=10)
         return interaction
+
+    def sees(self, author: dict[str, Any], name: str, *, channel_id: int = p.GENERAL_ID) -> bool:
+        """Whether a person's command picker lists ``/name`` in this channel."""
+        payload = self._interaction_base(2, author, channel_id, False)
+        registered = [c for cmds in self.commands.values() for c in cmds if c["name"] == name]
+        return bool(registered) and self.offered(registered[0], payload)
 
     # --- waiting -----------------------------------------------------------------------
 
@@ -592,6 +718,7 @@ class FakeDiscord:
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
     def _application(self) -> dict[str, Any]:
+        flag = self.content_granted if self.content_flag is None else self.content_flag
         return {
             "id": str(p.APPLICATION_ID),
             "name": "tensionbot",
@@ -601,7 +728,7 @@ class FakeDiscord:
             "bot_require_code_grant": False,
             "owner": p.OWNER,
             "verify_key": "0" * 64,
-            "flags": 0,
+            "flags": GATEWAY_MESSAGE_CONTENT_LIMITED if flag else 0,
             "team": None,
             "summary": "",
         }
@@ -612,6 +739,7 @@ class FakeDiscord:
         stored = {k: v for k, v in command.items() if v is not None and k != "dm_permission"}
         stored.setdefault("type", 1)
         stored.setdefault("description", "")  # context menus have an empty one
+        stored.setdefault("integration_types", [0])  # Discord's default: installed with a server
         stored["id"] = str(p.snowflake())
         stored["application_id"] = str(p.APPLICATION_ID)
         stored["version"] = str(p.snowflake())
@@ -655,7 +783,9 @@ class FakeDiscord:
         data = self._bot_message(
             channel_id,
             body,
-            guild_id=None if channel_id == p.DM_CHANNEL_ID else p.GUILD_ID,
+            guild_id=None
+            if channel_id == p.DM_CHANNEL_ID
+            else self.channel_guild.get(channel_id, p.GUILD_ID),
             reference=reference,
         )
         data["sent_at"] = time.perf_counter()
@@ -684,6 +814,9 @@ class FakeDiscord:
         kind = body.get("type")
         if kind in (4, 5):  # a message, or "thinking" that a follow-up will complete
             data = body.get("data") or {}
+            if interaction.force_ephemeral:
+                data = {**data, "flags": data.get("flags", 0) | EPHEMERAL}
+                interaction.callbacks[-1] = {**body, "data": data}
             message = self._bot_message(
                 int(interaction.payload["channel_id"]),
                 data,
@@ -749,3 +882,14 @@ class FakeDiscord:
         if method == "DELETE":
             return web.Response(status=204)
         return self._json({"message": "405", "code": 0}, 405)
+
+
+def _option_type(value: Any) -> int:
+    """The option type Discord would send for a value typed in the client."""
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return 4
+    if isinstance(value, float):
+        return 10
+    return 3

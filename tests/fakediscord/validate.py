@@ -145,6 +145,66 @@ def callback_errors(payload: dict[str, Any]) -> list[str]:
 
 CHAT_INPUT, USER, MESSAGE = 1, 2, 3
 COMMANDS_PER_TYPE = {CHAT_INPUT: 100, USER: 5, MESSAGE: 5}
+# Discord's enums: where a command can be installed (GUILD_INSTALL 0, USER_INSTALL 1) and
+# where used (GUILD 0, BOT_DM 1, PRIVATE_CHANNEL 2).
+INTEGRATION_TYPES = {0, 1}
+CONTEXTS = {0, 1, 2}
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+OPTION_TYPES = set(range(1, 12))
+OPTIONS = 25
+
+
+def _enum_list_errors(name: str, field: str, value: Any, allowed: set[int]) -> list[str]:
+    """``integration_types`` / ``contexts``: a list of distinct known values, or null."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not value:
+        return [f"{name}.{field}: a non-empty list or null"]
+    if any(not isinstance(v, int) or v not in allowed for v in value):
+        return [f"{name}.{field}: {value} has a value outside {sorted(allowed)}"]
+    if len(value) != len(set(value)):
+        return [f"{name}.{field}: duplicate values"]
+    return []
+
+
+def option_errors(where: str, options: list[dict[str, Any]]) -> list[str]:
+    """Options, as Discord checks them: lowercase names, descriptions, choices, required
+    ones first, and subcommands (one level of groups) only where they may be."""
+    errors = []
+    if len(options) > OPTIONS:
+        errors.append(f"{where}: at most {OPTIONS} options")
+    seen_optional = False
+    names = [o.get("name") for o in options]
+    if len(names) != len(set(names)):
+        errors.append(f"{where}: duplicate option names")
+    for option in options:
+        name = option.get("name") or ""
+        kind = option.get("type")
+        if kind not in OPTION_TYPES:
+            errors.append(f"{where}.{name}: unknown option type {kind}")
+        if not 1 <= len(name) <= 32 or name != name.lower() or " " in name:
+            errors.append(f"{where}: bad option name {name!r}")
+        if not 1 <= len(option.get("description") or "") <= 100:
+            errors.append(f"{where}.{name}: description must be 1-100 characters")
+        if len(option.get("choices") or []) > CHOICES:
+            errors.append(f"{where}.{name}: at most 25 choices")
+        for field in ("integration_types", "contexts", "default_member_permissions"):
+            if field in option:
+                errors.append(f"{where}.{name}: {field} belongs to the top-level command")
+        if kind in (SUB_COMMAND, SUB_COMMAND_GROUP):
+            inner = option.get("options") or []
+            if kind == SUB_COMMAND and any(
+                o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP) for o in inner
+            ):
+                errors.append(f"{where}.{name}: a subcommand cannot hold subcommands")
+            errors += option_errors(f"{where}.{name}", inner)
+            continue
+        if option.get("required"):
+            if seen_optional:
+                errors.append(f"{where}.{name}: required options must come before optional ones")
+        else:
+            seen_optional = True
+    return errors
 
 
 def command_errors(commands: list[dict[str, Any]]) -> list[str]:
@@ -162,7 +222,12 @@ def command_errors(commands: list[dict[str, Any]]) -> list[str]:
         errors.append("duplicate command names")
     for command in commands:
         name = command.get("name") or ""
+        errors += _enum_list_errors(
+            name, "integration_types", command.get("integration_types"), INTEGRATION_TYPES
+        )
+        errors += _enum_list_errors(name, "contexts", command.get("contexts"), CONTEXTS)
         if command.get("type", CHAT_INPUT) == CHAT_INPUT:
+            errors += option_errors(name, command.get("options") or [])
             if not 1 <= len(name) <= 32 or name != name.lower() or " " in name:
                 errors.append(f"bad command name {name!r}")
             if not 1 <= len(command.get("description") or "") <= 100:

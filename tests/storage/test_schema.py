@@ -37,10 +37,13 @@ async def test_sqlite_and_postgresql_end_at_the_same_tables_and_columns(
         "taught",
         "teach_audit",
         "models",
+        "server_settings",
+        "settings_audit",
     }
     assert sqlite_indexes == {
         "questions_ts",
         "taught_label",
         "teach_audit_ts",
         "teach_audit_moderator",
+        "settings_audit_guild",
     }

@@ -42,14 +42,22 @@ class ConversationMemory:
     def enabled(self) -> bool:
         return self.window > 0 and self.capacity > 0
 
-    def recall(self, key: Hashable) -> Context | None:
-        """The context of a conversation still within its window, or None."""
+    def recall(self, key: Hashable, window: float | None = None) -> Context | None:
+        """The context of a conversation still within its window, or None.
+
+        ``window`` is the conversation's own (a server's setting), at most the memory's:
+        an entry past it is not forgotten, since a server with a longer window may share
+        the memory, only not returned.
+        """
         found = self._entries.get(key)
         if found is None:
             return None
         at, context = found
-        if self._clock() - at > self.window:
+        age = self._clock() - at
+        if age > self.window:
             del self._entries[key]
+            return None
+        if window is not None and (window <= 0 or age > window):
             return None
         return context
 

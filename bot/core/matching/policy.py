@@ -22,6 +22,14 @@ def answer_unprompted(message: str, answer: Answer, *, asked: bool | None = None
     return answer.kind is not Kind.NONE and answer.score >= CHANNEL_MIN and question
 
 
+def nearly_answered(answer: Answer) -> bool:
+    """An opted-in channel's question worth keeping in the question log though it was not
+    answered: the bot found an answer, only not sure enough to post it unasked. A
+    question-like line of chatter ("anyone up for lunch?") that matches nothing is the
+    channel's business, not a gap in the knowledge, and is not kept."""
+    return answer.kind is not Kind.NONE
+
+
 def answer_key(answer: Answer) -> str:
     """What makes two answers "the same" for repeat suppression."""
     return str(answer.label)

@@ -36,6 +36,7 @@ from ...settings import Settings
 from ...storage.questionlog import Entry, QuestionLog
 from ..embeds import notice, to_embed
 from ..privacy import without_mentions
+from ..server_settings import ServerSettingsCache
 from .buttons import links_view, release
 from .expiry import ButtonExpiry
 
@@ -99,8 +100,11 @@ def log_cooldown(asked: Asked, wait: float) -> None:
 class Answerer:
     """Every answer the bot sends goes through here (see the module's docstring)."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore) -> None:
+    def __init__(
+        self, settings: Settings, store: KnowledgeStore, servers: ServerSettingsCache | None = None
+    ) -> None:
         self.store = store
+        self.servers = servers or ServerSettingsCache(settings)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.repeats = RepeatGuard(settings.repeat_window_seconds)
         self.expiry = ButtonExpiry()
@@ -118,6 +122,26 @@ class Answerer:
         """Write out what the question log still holds, and close it."""
         if self.log is not None:
             await self.log.close()
+
+    def only_asker(self, interaction: discord.Interaction[Any], public: bool = False) -> bool:
+        """Whether an answer is shown to the asker alone: where the bot is not a member (a
+        user's installation in someone else's server, a DM between people, a group DM)
+        unless they asked to post it (``public``), and always in a channel its server
+        silenced (``/settings channel … off``)."""
+        if interaction.guild_id is not None:
+            parent = getattr(interaction.channel, "parent_id", None)
+            server = self.servers.of(interaction.guild_id)
+            if server.channel_mode(interaction.channel_id or 0, parent) == "off":
+                return True
+            return not public and not interaction.is_guild_integration()
+        return not public and interaction.context.private_channel
+
+    def _retry_after(self, guild_id: int | None, user_id: int) -> float:
+        """The server's cooldown (its own setting, or the default), counted per server."""
+        server = self.servers.of(guild_id)
+        return self.cooldown.retry_after(
+            (guild_id or 0, user_id), server.cooldown_rate, server.cooldown_seconds
+        )
 
     # --- the question log ----------------------------------------------------------------
 
@@ -180,7 +204,7 @@ class Answerer:
         guild_id = message.guild.id if message.guild else None
         question_id = None
         if asked is not None:
-            wait = self.cooldown.retry_after(message.author.id)
+            wait = self._retry_after(guild_id, message.author.id)
             if wait > 0:
                 if asked.route != "channel" and self.cooldown.should_warn(message.author.id):
                     await _reply(
@@ -224,15 +248,19 @@ class Answerer:
         asked: Asked | None = None,
         *,
         file: discord.File | None = None,
+        ephemeral: bool | None = None,
         more: Sequence[Card] = (),
     ) -> int | None:
         """Answer a slash command or a button: public when it answers, ephemeral when it
-        only helps the asker (``more``: as for :meth:`reply`). Returns the id of the
-        public answer, when one was posted."""
+        only helps the asker (or ``ephemeral``: where the bot is not a member, or in a
+        channel its server silenced); ``more``: as for :meth:`reply`. Returns the id of
+        the public answer, if one was posted."""
         channel_id = interaction.channel_id or 0
         question_id = None
+        if ephemeral is None:
+            ephemeral = self.only_asker(interaction)
         if asked is not None:
-            wait = self.cooldown.retry_after(interaction.user.id)
+            wait = self._retry_after(interaction.guild_id, interaction.user.id)
             if wait > 0:
                 await interaction.response.send_message(
                     embed=notice(cooldown_text(wait)), ephemeral=True
@@ -245,6 +273,22 @@ class Answerer:
                 guild_id=interaction.guild_id,
                 channel_id=interaction.channel_id,
             )
+        if asked is not None and asked.answered and ephemeral:
+            view = links_view(card.links, question_id=question_id)
+            embed = to_embed(card)
+            if file is not None:
+                embed.set_image(url=f"attachment://{file.filename}")
+            await interaction.response.send_message(
+                embeds=[embed, *(to_embed(c) for c in more)],
+                view=view or discord.utils.MISSING,
+                file=file or discord.utils.MISSING,
+                ephemeral=True,
+            )
+            release(view)
+            if view is not None:
+                self.expiry.track(interaction, card.links, question_id)
+            log_answer(asked, ephemeral=True)
+            return None
         if asked is None or not asked.answered:
             view = links_view(card.links)
             await interaction.response.send_message(

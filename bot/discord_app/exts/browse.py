@@ -18,6 +18,7 @@ from ...core.matching.answer import Answer
 from ...core.rendering.render import answer_card, list_card
 from ...core.serving.autocomplete import complete, resolve_tension
 from ..answering import Asked
+from ..checks import PUBLIC_DESCRIPTION, anywhere
 from ..client import TensionBot
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,28 @@ class Browse(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="tension", description="Show one goal tension")
-    @app_commands.describe(name="Start typing: a goal, a title, or a term like SAE or ROME")
+    @app_commands.describe(
+        name="Start typing: a goal, a title, or a term like SAE or ROME",
+        public=PUBLIC_DESCRIPTION,
+    )
+    @anywhere()
     async def tension(
-        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[Any],
+        name: app_commands.Range[str, 1, 100],
+        public: bool = False,
     ) -> None:
         started = time.perf_counter()
         snapshot = self.bot.store.snapshot
         answer = resolve_tension(snapshot, name)
         card = answer_card(snapshot.knowledge, answer)
-        await self.bot.answerer.respond(interaction, card, Asked(answer, "slash", started))
+        answerer = self.bot.answerer
+        await answerer.respond(
+            interaction,
+            card,
+            Asked(answer, "slash", started),
+            ephemeral=answerer.only_asker(interaction, public),
+        )
 
     @tension.autocomplete("name")
     async def tension_autocomplete(

@@ -19,13 +19,18 @@ from ...core.knowledge.model import Knowledge
 from ...core.rendering.render import answer_card
 from ...core.serving.autocomplete import narrow
 from ..answering import Asked
+from ..checks import PUBLIC_DESCRIPTION, anywhere
 from ..client import Reloaded, TensionBot
 
 log = logging.getLogger(__name__)
 
 
-@app_commands.describe(question="Optional: narrow to one of this goal's tensions")
-async def _goal_command(interaction: discord.Interaction[Any], question: str | None = None) -> None:
+@app_commands.describe(
+    question="Optional: narrow to one of this goal's tensions", public=PUBLIC_DESCRIPTION
+)
+async def _goal_command(
+    interaction: discord.Interaction[Any], question: str | None = None, public: bool = False
+) -> None:
     bot: TensionBot = interaction.client
     started = time.perf_counter()
     assert interaction.command is not None
@@ -39,7 +44,10 @@ async def _goal_command(interaction: discord.Interaction[Any], question: str | N
     answer = narrow(snapshot, goal_id, question or "")
     card = answer_card(snapshot.knowledge, answer)
     asked = Asked(answer, "goal-command", started, question=question or None)
-    await bot.answerer.respond(interaction, card, asked)
+    answerer = bot.answerer
+    await answerer.respond(
+        interaction, card, asked, ephemeral=answerer.only_asker(interaction, public)
+    )
 
 
 async def _goal_autocomplete(
@@ -66,7 +74,7 @@ def goal_commands(knowledge: Knowledge) -> list[app_commands.Command[Any, Any, N
         command: app_commands.Command[Any, Any, None] = app_commands.Command(
             name=goal.id,
             description=goal.description[: limits.COMMAND_DESCRIPTION],
-            callback=_goal_command,
+            callback=anywhere()(_goal_command),
         )
         command.autocomplete("question")(_goal_autocomplete)
         out.append(command)

@@ -48,17 +48,22 @@ def answer_message_key(message_id: int) -> Key:
     return ("answer", message_id)
 
 
-def replied_context(memory: ConversationMemory, message: discord.Message) -> Context | None:
-    """The context of the bot's answer this message replies to, while it is remembered."""
+def replied_context(
+    memory: ConversationMemory, message: discord.Message, window: float | None = None
+) -> Context | None:
+    """The context of the bot's answer this message replies to, while it is remembered
+    (``window``: the server's conversation window, in seconds)."""
     reference = message.reference
     if reference is None or reference.message_id is None:
         return None
-    return memory.recall(answer_message_key(reference.message_id))
+    return memory.recall(answer_message_key(reference.message_id), window)
 
 
-def context_for(memory: ConversationMemory, message: discord.Message) -> Context | None:
+def context_for(
+    memory: ConversationMemory, message: discord.Message, window: float | None = None
+) -> Context | None:
     """A reply follows the answer it replies to; anything else, the person's conversation."""
-    return replied_context(memory, message) or memory.recall(message_key(message))
+    return replied_context(memory, message, window) or memory.recall(message_key(message), window)
 
 
 def remember(

@@ -12,7 +12,7 @@ from typing import Any, Final
 import discord
 
 from ....storage import Database
-from ...checks import is_moderator
+from ...checks import is_moderator, server_moderator_roles
 from ...client import TensionBot
 from ...embeds import notice
 
@@ -32,7 +32,7 @@ async def teaching_database(interaction: discord.Interaction[Any]) -> Database |
     """The database to teach into, once the clicker is known to be a moderator; None (and
     the clicker told why) otherwise."""
     bot: TensionBot = interaction.client
-    if not is_moderator(interaction, bot.settings.moderator_role_ids):
+    if not is_moderator(interaction, server_moderator_roles(interaction)):
         await refuse(interaction, NOT_A_MODERATOR)
         return None
     if bot.database is None:
