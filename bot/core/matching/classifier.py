@@ -103,14 +103,23 @@ class LinearModel:
             z += e @ self.dense
         return z
 
-    @staticmethod
-    def average(models: Sequence[LinearModel]) -> LinearModel:
-        """The mean of models trained on different folds: an ensemble as one model."""
-        return LinearModel(
-            np.mean([m.sparse for m in models], axis=0).astype(np.float32),
-            np.mean([m.dense for m in models], axis=0).astype(np.float32),
-            np.mean([m.bias for m in models], axis=0).astype(np.float32),
-        )
+    def add(self, other: LinearModel) -> None:
+        """Add another model's weights into this one's, in place: folds are summed as
+        they are trained, so only one fold's weights are held besides the sum (for a
+        large knowledge each is features x answers, hundreds of MiB)."""
+        for mine, theirs in zip(self.arrays, other.arrays, strict=True):
+            np.add(mine, theirs, out=mine)
+
+    def scaled(self, factor: float) -> LinearModel:
+        """This model's weights times ``factor``, in place (the sum of k folds / k is
+        their mean: an ensemble as one model)."""
+        for mine in self.arrays:
+            np.multiply(mine, np.float32(factor), out=mine)
+        return self
+
+    @property
+    def arrays(self) -> tuple[Floats, Floats, Floats]:
+        return self.sparse, self.dense, self.bias
 
 
 def softmax(z: Floats) -> Floats:

@@ -83,7 +83,7 @@ def train(
         return Model(
             labels, known_none, columns, linear, Calibrator.untrained(), centroids, model_id
         )
-    models: list[LinearModel] = []
+    total: LinearModel | None = None  # the fold models' sum, kept as they are trained
     oof = np.zeros((len(examples), len(labels)), np.float32)
     centroids_oof = np.zeros((len(examples), 0 if dense is None else len(labels)), np.float32)
     for k in range(int(fold.max()) + 1):
@@ -92,15 +92,20 @@ def train(
             x[keep], None if dense is None else dense[keep], target[keep], len(labels),
             weights[keep],
         )  # fmt: skip
-        models.append(model)
         held = np.flatnonzero(~keep)
         if len(held):
             oof[held] = softmax(model.logits(x[held], None if dense is None else dense[held]))
             if dense is not None:
                 cents = _centroids(vectors[keep], target[keep], len(labels))
                 centroids_oof[held] = vectors[held] @ cents.T
+        if total is None:
+            total = model
+        else:
+            total.add(model)
+        del model
         yield
-    linear = LinearModel.average(models)
+    assert total is not None  # at least one fold: some examples were asked
+    linear = total.scaled(1.0 / (int(fold.max()) + 1))
     yield
     centroids = (
         np.zeros((len(labels), 0), np.float32)
