@@ -93,7 +93,9 @@ class Reader:
         self.vocabulary = vocabulary
         self._kept: OrderedDict[str, Reading] = OrderedDict()
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, *, keep: bool = True) -> Reading:
+        """``keep``: remember the reading for the next time this text comes (not for the
+        examples a model is trained on: they are read once, and would push out messages)."""
         kept = self._kept.get(text)
         if kept is not None:
             self._kept.move_to_end(text)
@@ -103,6 +105,8 @@ class Reader:
         folded = [vocabulary.correct(w) for w in words(plain)]
         found = vocabulary.find(plain, folded)
         reading = Reading(plain, tuple(folded), found, featurise(folded, found))
+        if not keep:
+            return reading
         self._kept[text] = reading
         if len(self._kept) > READINGS_KEPT:
             self._kept.popitem(last=False)

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.core.knowledge.label import Kind, Label
 from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.matching import calibration as c
 from bot.core.matching import model_cache
 from bot.core.matching.answer import Answer
-from bot.core.matching.bank import Example, bank, bank_steps, known_answers
+from bot.core.matching.bank import Example, bank_steps, known_answers
 from bot.core.matching.features import Reader, Reading
 from bot.core.matching.follow_ups import FOLLOW_UPS, follow_up_steps
 from bot.core.matching.model import Judgement, Model
@@ -111,6 +111,40 @@ def _model_steps(
     return model
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What a matcher learns from the knowledge besides its models: how to read it, the
+    texts it answers exactly, and the words its examples ask with."""
+
+    vocabulary: Vocabulary
+    reader: Reader
+    known: dict[str, Label]
+    openers: frozenset[str]
+    common: frozenset[str]
+    asked_words: frozenset[str]  # words some question was asked with
+
+
+WORDED_PER_STEP = 256  # examples split into words between two pauses of a reload
+
+
+def _prepare_steps(knowledge: Knowledge) -> Generator[None, None, Prepared]:
+    vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
+    yield
+    examples = yield from bank_steps(knowledge, contexts=False)
+    worded: Worded = []
+    for count, example in enumerate(examples, 1):
+        worded.append((example, words(example.text)))
+        if count % WORDED_PER_STEP == 0:
+            yield
+    known = known_answers(examples)
+    openers = question_openers(worded)
+    yield
+    common = common_words(worded)
+    asked = frozenset(w for e, folded in worded if e.asked for w in folded)
+    yield
+    return Prepared(vocabulary, Reader(vocabulary), known, openers, common, asked)
+
+
 class Matcher:
     """Answers questions from one :class:`Knowledge`; build once per load."""
 
@@ -121,20 +155,19 @@ class Matcher:
         model: Model[Label] | None = None,
         parts: Model[str] | None = None,
         embeddings: Embeddings | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         """``model`` is given when built beforehand (by :meth:`steps`); ``embeddings``
         when not the process's own (a benchmark reading without the semantic model)."""
         self.knowledge = knowledge
-        examples = bank(knowledge, contexts=False)
-        worded = [(e, words(e.text)) for e in examples]
-        self.vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
-        self.reader = Reader(self.vocabulary)
+        prepared = finish(_prepare_steps(knowledge)) if prepared is None else prepared
+        self.vocabulary = prepared.vocabulary
+        self.reader = prepared.reader
         self.embeddings = embeddings or shared_embeddings()
-        self.known = known_answers(examples)
-        self.openers = question_openers(worded)
-        self.common = common_words(worded)
-        # Words some question was asked with: the classifier knows how they are asked.
-        self.asked_words = frozenset(w for e, folded in worded if e.asked for w in folded)
+        self.known = prepared.known
+        self.openers = prepared.openers
+        self.common = prepared.common
+        self.asked_words = prepared.asked_words
         if model is None:
             model = finish(_model_steps(knowledge, self.reader, self.embeddings))
         if parts is None:
@@ -145,12 +178,11 @@ class Matcher:
     @classmethod
     def steps(cls, knowledge: Knowledge) -> Generator[None, None, Matcher]:
         """Build a matcher in slices of a few milliseconds, for a reload between answers."""
-        vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
-        yield
-        reader, vectors = Reader(vocabulary), shared_embeddings()
-        model = yield from _model_steps(knowledge, reader, vectors)
-        parts = yield from follow_up_steps(knowledge, reader, vectors)
-        return cls(knowledge, model=model, parts=parts)
+        prepared = yield from _prepare_steps(knowledge)
+        vectors = shared_embeddings()
+        model = yield from _model_steps(knowledge, prepared.reader, vectors)
+        parts = yield from follow_up_steps(knowledge, prepared.reader, vectors)
+        return cls(knowledge, model=model, parts=parts, prepared=prepared)
 
     # --- reading --------------------------------------------------------------------
 

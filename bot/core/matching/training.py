@@ -60,7 +60,7 @@ def train(
     known_none = none if none in labels else None
     readings: list[Reading] = []
     for count, example in enumerate(examples, 1):
-        readings.append(reader.read(example.text))
+        readings.append(reader.read(example.text, keep=False))
         if count % READ_PER_STEP == 0:
             yield
     vectors = yield from embeddings.examples([e.text for e in examples])
