@@ -92,8 +92,21 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     heartbeat_file: Path | None = None
     heartbeat_seconds: float = Field(default=5.0, gt=0)
+    # The authority ladder (see bot.discord_app.authority): people who run the bot besides
+    # the application's owner and team, and the servers whose moderators curate for all.
+    operator_ids: IdSet = frozenset()
+    curator_guild_ids: IdSet = frozenset()
+    forget_server_days: float = Field(
+        default=30.0, ge=0, description="days after removal before a server's rows are deleted"
+    )
 
-    @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
+    @field_validator(
+        "answer_channel_ids",
+        "moderator_role_ids",
+        "operator_ids",
+        "curator_guild_ids",
+        mode="before",
+    )
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept ``123,456`` (what people type into a .env) as well as a list."""

@@ -4,7 +4,8 @@ Callers hold a :class:`Database` and ask the domain they mean: ``database.questi
 (the question log and votes, and the report's queries), ``database.teaching`` (taught
 examples and their audit trail), ``database.clusters`` (the processes sharing the
 database and the knowledge generation they serve), ``database.models`` (trained models
-the processes share). No domain knows which engine it runs
+the processes share), ``database.guilds`` (servers that removed the bot, and forgetting
+them). No domain knows which engine it runs
 on; :func:`open_database` picks the engine from the URL, connects and migrates.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from .clusters import ClusterStore
 from .engine import Engine
+from .guilds import GuildStore
 from .models import ModelStore
 from .questions import QuestionStore
 from .teaching import TeachingStore
@@ -25,6 +27,7 @@ class Database:
         self.teaching = TeachingStore(engine)
         self.clusters = ClusterStore(engine)
         self.models = ModelStore(engine)
+        self.guilds = GuildStore(engine)
 
     @property
     def url(self) -> DatabaseURL:

@@ -37,10 +37,15 @@ async def test_sqlite_and_postgresql_end_at_the_same_tables_and_columns(
         "taught",
         "teach_audit",
         "models",
+        "departed_guilds",
+        "forget_audit",
     }
     assert sqlite_indexes == {
         "questions_ts",
         "taught_label",
         "teach_audit_ts",
         "teach_audit_moderator",
+        "taught_local",
+        "questions_guild_ts",
+        "teach_audit_guild",
     }

@@ -78,11 +78,15 @@ class Questions(commands.Cog):
                 await answerer.reply(message, list_card(snapshot.knowledge), content=HOW_TO_ASK)
             return
         before = context_for(self.conversations, message)
-        turn = respond(snapshot.matcher, before, text)
+        guild_id = message.guild.id if message.guild else None
+        local = self.bot.store.overlay(guild_id)
+        turn = respond(snapshot.matcher, before, text, local, acknowledge=route != "channel")
         answer = turn.answer
         if route == "reply" and answer.kind is Kind.NONE and turn.unclear is None:
             return  # "lol nice" under an answer is not meant for the bot
-        asked = Asked(answer, route, started, question=text, repeat_key=repeat_key(turn))
+        # "thanks!" is no question: not a gap in the knowledge for /stats to list
+        logged = None if turn.acknowledgement else text
+        asked = Asked(answer, route, started, question=logged, repeat_key=repeat_key(turn))
         question = snapshot.matcher.reads_as_question(text)
         if route == "channel" and not (
             turn.follow_up or answer_unprompted(text, answer, asked=question)
@@ -106,8 +110,10 @@ class Questions(commands.Cog):
         snapshot = self.bot.store.snapshot
         key = interaction_key(interaction)
         before = self.conversations.recall(key)
-        turn = respond(snapshot.matcher, before, question)
-        asked = Asked(turn.answer, "slash", started, question=question, repeat_key=repeat_key(turn))
+        local = self.bot.store.overlay(interaction.guild_id)
+        turn = respond(snapshot.matcher, before, question, local)
+        logged = None if turn.acknowledgement else question
+        asked = Asked(turn.answer, "slash", started, question=logged, repeat_key=repeat_key(turn))
         sent_id = await self.bot.answerer.respond(interaction, turn.card(snapshot.knowledge), asked)
         if sent_id is not None:
             remember(self.conversations, key, turn, before, sent_id)
