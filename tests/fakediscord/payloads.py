@@ -18,6 +18,10 @@ GENERAL_ID = 1_200_000_000_000_000_101  # an ordinary channel: the bot speaks wh
 ASK_ID = 1_200_000_000_000_000_102  # opted in: the bot answers questions unprompted
 OTHER_ID = 1_200_000_000_000_000_103
 DM_CHANNEL_ID = 1_200_000_000_000_000_201
+# A second server, for tests of one bot in many: its own id (another shard of 2 than
+# GUILD_ID's would be: (id >> 22) % 2 differs) and channel.
+GUILD_B_ID = 1_210_000_000_000_000_001
+GENERAL_B_ID = 1_210_000_000_000_000_101
 THREAD_ID = 1_200_000_000_000_000_301  # a public thread under #general
 
 # Permission bits.
@@ -69,11 +73,11 @@ def member(
     return data
 
 
-def channel(channel_id: int, name: str, position: int) -> dict[str, Any]:
+def channel(channel_id: int, name: str, position: int, guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
         "id": str(channel_id),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": name,
         "position": position,
         "permission_overwrites": [],
@@ -121,7 +125,23 @@ def role(role_id: int, name: str, permissions: int, position: int) -> dict[str, 
     }
 
 
-def guild(members: list[dict[str, Any]]) -> dict[str, Any]:
+def guild(members: list[dict[str, Any]], guild_id: int = GUILD_ID) -> dict[str, Any]:
+    """The server as GUILD_CREATE sends it: GUILD_ID with its channels, or GUILD_B_ID with
+    one channel of its own."""
+    data = _guild_a(members)
+    if guild_id == GUILD_ID:
+        return data
+    data.update(
+        id=str(guild_id),
+        name="Another Server",
+        roles=[role(guild_id, "@everyone", EVERYONE_PERMISSIONS, 0)],
+        channels=[channel(GENERAL_B_ID, "general", 0, guild_id)],
+        threads=[],
+    )
+    return data
+
+
+def _guild_a(members: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": str(GUILD_ID),
         "name": "AI Research",

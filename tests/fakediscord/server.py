@@ -96,6 +96,12 @@ class FakeDiscord:
         self.zombie = False
         self.dispatched_at: dict[int, float] = {}
         self.members: dict[int, dict[str, Any]] = {}
+        # The servers the bot is in, and which server each channel is in (else GUILD_ID's).
+        self.guilds: list[int] = [p.GUILD_ID]
+        self.channel_guild: dict[int, int] = {}
+        # Discord's application info: its owner, and a team's members (None: no team).
+        self.app_owner: dict[str, Any] = p.OWNER
+        self.team: list[dict[str, Any]] | None = None
         self._sockets: list[web.WebSocketResponse] = []
         # [shard_id, shard_count] each connection identified with; None: unsharded.
         self._shard_of: dict[web.WebSocketResponse, tuple[int, int] | None] = {}
@@ -180,17 +186,13 @@ class FakeDiscord:
                     self._session = f"session-{self.identifies}"
                     shard = (data.get("d") or {}).get("shard")
                     self._shard_of[ws] = (int(shard[0]), int(shard[1])) if shard else None
-                    owns_guild = self._owns(ws, p.GUILD_ID)
-                    ready = self._ready(with_guild=owns_guild)
+                    owned = [g for g in self.guilds if self._owns(ws, g)]
+                    ready = self._ready(owned)
                     if shard:
                         ready["shard"] = shard
                     await self._send(ws, "READY", ready)
-                    if owns_guild:
-                        await self._send(
-                            ws,
-                            "GUILD_CREATE",
-                            p.guild([m["member"] for m in self.members.values()]),
-                        )
+                    for guild_id in owned:
+                        await self._send(ws, "GUILD_CREATE", self._guild(guild_id))
                     await self._notify()
                 elif op == 6:
                     self.resumes += 1
@@ -209,11 +211,37 @@ class FakeDiscord:
         shard_id, count = shard
         return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
-    def _ready(self, *, with_guild: bool = True) -> dict[str, Any]:
+    def _guild(self, guild_id: int) -> dict[str, Any]:
+        return p.guild([m["member"] for m in self.members.values()], guild_id)
+
+    def guild_of(self, channel_id: int) -> int | None:
+        """The server a channel is in (None for the DM)."""
+        if channel_id == p.DM_CHANNEL_ID:
+            return None
+        return self.channel_guild.get(channel_id, p.GUILD_ID)
+
+    def add_guild(self, guild_id: int = p.GUILD_B_ID, channels: tuple[int, ...] = ()) -> None:
+        """Another server the bot is in (before the bot connects: it is in READY)."""
+        self.guilds.append(guild_id)
+        for channel_id in channels or ((p.GENERAL_B_ID,) if guild_id == p.GUILD_B_ID else ()):
+            self.channel_guild[channel_id] = guild_id
+
+    async def remove_guild(self, guild_id: int) -> None:
+        """The bot is removed from a server (kicked, or the server deleted): GUILD_DELETE
+        without ``unavailable``, as Discord sends it then."""
+        self.guilds.remove(guild_id)
+        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)}, guild_id=guild_id)
+
+    async def rejoin_guild(self, guild_id: int) -> None:
+        """The bot is added to the server again: GUILD_CREATE, as for a new server."""
+        self.guilds.append(guild_id)
+        await self.dispatch("GUILD_CREATE", self._guild(guild_id), guild_id=guild_id)
+
+    def _ready(self, guilds: list[int]) -> dict[str, Any]:
         return {
             "v": 10,
             "user": p.BOT_USER,
-            "guilds": [{"id": str(p.GUILD_ID), "unavailable": True}] if with_guild else [],
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
             "session_id": self._session,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(p.APPLICATION_ID), "flags": 0},
@@ -229,9 +257,13 @@ class FakeDiscord:
         self._seq += 1
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on the newest open connection of the shard that owns it."""
-        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+    async def dispatch(
+        self, event: str, data: dict[str, Any], *, guild_id: int | None = None
+    ) -> None:
+        """Send an event on the newest open connection of the shard that owns it
+        (``guild_id``: the server of an event that names it otherwise, as GUILD_DELETE)."""
+        if guild_id is None:
+            guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         deadline = time.monotonic() + 10
         while True:
             open_sockets = [
@@ -286,12 +318,12 @@ class FakeDiscord:
                 "fail_if_not_exists": False,
             }
             if not dm:
-                reference["guild_id"] = str(p.GUILD_ID)
+                reference["guild_id"] = str(self.guild_of(channel_id))
         data = p.message(
             channel_id=p.DM_CHANNEL_ID if dm else channel_id,
             author=author,
             content=content,
-            guild_id=None if dm else p.GUILD_ID,
+            guild_id=None if dm else self.guild_of(channel_id),
             member_data=None if dm else member,
             mentions=mentions,
             mention_roles=list(mention_roles),
@@ -325,7 +357,7 @@ class FakeDiscord:
             "locale": "en-US",
             "app_permissions": str(p.EVERYONE_PERMISSIONS),
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(p.GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(self.guild_of(channel_id) or p.GUILD_ID)},
             "context": 1 if dm else 0,
             "attachment_size_limit": 8 * 1024 * 1024,
             "channel_id": str(p.DM_CHANNEL_ID if dm else channel_id),
@@ -336,10 +368,11 @@ class FakeDiscord:
         else:
             member = dict(info["member"])
             member["permissions"] = str(info["permissions"] or p.EVERYONE_PERMISSIONS)
-            payload["guild_id"] = str(p.GUILD_ID)
+            guild_id = self.guild_of(channel_id) or p.GUILD_ID
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["member"] = member
-            payload["channel"] = {**p.channel(channel_id, "channel", 0)}
+            payload["channel"] = {**p.channel(channel_id, "channel", 0, guild_id)}
         return payload
 
     async def slash(
@@ -599,11 +632,26 @@ class FakeDiscord:
             "icon": None,
             "bot_public": True,
             "bot_require_code_grant": False,
-            "owner": p.OWNER,
+            "owner": self.app_owner,
             "verify_key": "0" * 64,
             "flags": 0,
-            "team": None,
+            "team": self._team(),
             "summary": "",
+        }
+
+    def _team(self) -> dict[str, Any] | None:
+        if self.team is None:
+            return None
+        team_id = str(p.APPLICATION_ID + 7)
+        return {
+            "id": team_id,
+            "name": "tensionbot team",
+            "icon": None,
+            "owner_user_id": self.team[0]["id"] if self.team else self.app_owner["id"],
+            "members": [
+                {"membership_state": 2, "team_id": team_id, "user": u, "role": "developer"}
+                for u in self.team
+            ],
         }
 
     @staticmethod
@@ -655,7 +703,7 @@ class FakeDiscord:
         data = self._bot_message(
             channel_id,
             body,
-            guild_id=None if channel_id == p.DM_CHANNEL_ID else p.GUILD_ID,
+            guild_id=self.guild_of(channel_id),
             reference=reference,
         )
         data["sent_at"] = time.perf_counter()
