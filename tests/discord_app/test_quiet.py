@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -9,6 +10,7 @@ import discord
 import pytest
 
 from bot.discord_app.quiet import QuietInteractionErrors, expired
+from tests.discord_app.harness import SENTINEL, Harness
 
 
 class FakeResponse:
@@ -73,3 +75,23 @@ def test_other_failures_keep_their_traceback() -> None:
 def test_only_10062_is_expiry(code: int) -> None:
     error = discord.NotFound(FakeResponse(), {"code": code, "message": "x"})
     assert not expired(error)
+
+
+async def test_an_interaction_expired_at_discord_is_one_warning_at_the_wire(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = harness.fake
+    fake.fail(
+        "POST", r"/interactions/\d+/[^/]+/callback", 404, code=10062, message="Unknown interaction"
+    )
+    caplog.set_level(logging.INFO)
+    await fake.slash(fake.person("ann"), "ask", {"question": SENTINEL}, wait=False)
+    for _ in range(200):  # until the bot has dealt with it (the log line is the only sign)
+        if any("10062" in r.getMessage() for r in caplog.records):
+            break
+        await asyncio.sleep(0.05)
+    expiry = [r for r in caplog.records if "10062" in r.getMessage()]
+    assert len(expiry) == 1
+    assert expiry[0].levelno == logging.WARNING
+    assert expiry[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -38,6 +38,8 @@ class Failure:
     pattern: re.Pattern[str]
     status: int
     times: int
+    code: int = 0  # Discord's JSON error code, e.g. 10062 Unknown interaction
+    message: str = "Internal Server Error"
 
 
 @dataclass
@@ -522,9 +524,18 @@ class FakeDiscord:
             self.calls("POST", base),
         )
 
-    def fail(self, method: str, pattern: str, status: int, times: int = 1) -> None:
-        """Answer the next ``times`` matching requests with an error status."""
-        self.failures.append(Failure(method, re.compile(pattern), status, times))
+    def fail(
+        self,
+        method: str,
+        pattern: str,
+        status: int,
+        times: int = 1,
+        *,
+        code: int = 0,
+        message: str = "Internal Server Error",
+    ) -> None:
+        """Answer the next ``times`` matching requests with an error status (and code)."""
+        self.failures.append(Failure(method, re.compile(pattern), status, times, code, message))
 
     # --- REST --------------------------------------------------------------------------
 
@@ -571,7 +582,7 @@ class FakeDiscord:
                     }
                     headers = {**JSON, "Via": "1.1 google", "Retry-After": "1"}
                     return web.Response(status=429, body=json.dumps(body).encode(), headers=headers)
-                body = {"message": "Internal Server Error", "code": 0}
+                body = {"message": failure.message, "code": failure.code}
                 return web.Response(
                     status=failure.status, body=json.dumps(body).encode(), headers=JSON
                 )
