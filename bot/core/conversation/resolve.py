@@ -62,11 +62,12 @@ def respond(
     answer = matcher.match(text)
     knowledge = matcher.knowledge
     fresh = context is None or not _still_known(knowledge, context)
-    if fresh and not (acknowledge and answer.kind is Kind.NONE):
+    nod = acknowledge and answer.kind is Kind.NONE and _short_as_a_nod(knowledge, text)
+    if fresh and not nod:
         return Turn(answer)
     asked = matcher.follow_up(text)
     kind, share = _kind_of(asked.probabilities)
-    if kind == NOTHING and answer.kind is Kind.NONE:
+    if kind == NOTHING and nod:
         return Turn(answer, acknowledgement=True)  # thanks: the context, if any, stays
     if context is None or fresh:
         return Turn(answer)
@@ -103,6 +104,14 @@ def respond(
     if stands_alone(answer) or share < c.ANSWER_MIN:
         return Turn(answer)
     return _unclear(text, context)
+
+
+def _short_as_a_nod(knowledge: Knowledge, text: str) -> bool:
+    """No longer than the longest of the knowledge's ``nothing`` examples: thanks and nods
+    are short, and a long run of one character (which the follow-up reading may take for
+    one) is not one."""
+    nods = knowledge.follow_ups.get(NOTHING, ())
+    return bool(nods) and len(text.strip()) <= max(len(t) for t in nods)
 
 
 def _unclear(text: str, context: Context) -> Turn:
