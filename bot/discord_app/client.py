@@ -377,7 +377,10 @@ class TensionBot(commands.Bot):
         return done
 
     async def _forget_departed(self) -> None:
-        """Sweep for servers due to be forgotten, at start and then hourly."""
+        """Sweep for servers due to be forgotten, once connected and then hourly. Not
+        before: until the servers arrive, one that rejoined while the bot was down would
+        look absent."""
+        await self.wait_until_ready()
         while not self.is_closed():
             try:
                 await self.forget_departed()

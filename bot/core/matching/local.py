@@ -86,6 +86,26 @@ def answer_for(text: str, label: Label, score: float, knowledge: Knowledge) -> A
     return None
 
 
+def _overlay(
+    examples: tuple[LocalTaught, ...], guild_id: int, embeddings: Embeddings
+) -> GuildOverlay | None:
+    """One server's overlay from its examples (the first of two with one text stands)."""
+    mine = [e.taught for e in examples if e.guild_id == guild_id]
+    keys: dict[str, Label] = {}
+    for taught in mine:
+        key = example_key(taught.text)
+        if key:
+            keys.setdefault(key, taught.label)
+    if not keys:
+        return None
+    vectors = embeddings.of([t.text for t in mine])
+    if vectors.shape[1]:
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+    labels = tuple(t.label for t in mine)
+    return GuildOverlay(MappingProxyType(keys), labels, vectors)
+
+
 @dataclass(frozen=True, eq=False)
 class LocalBank:
     """Every server's overlay, by server id; the examples kept to rebuild after a change."""
@@ -105,40 +125,36 @@ class LocalBank:
                 key=lambda e: e.taught.id,
             )
         )
-        by_guild: dict[int, dict[str, Label]] = {}
-        for example in kept:
-            key = example_key(example.taught.text)
-            if key:
-                by_guild.setdefault(example.guild_id, {}).setdefault(key, example.taught.label)
-        overlays: dict[int, GuildOverlay] = {}
-        for guild_id, keys in by_guild.items():
-            texts = [t.taught.text for t in kept if t.guild_id == guild_id]
-            labels = tuple(t.taught.label for t in kept if t.guild_id == guild_id)
-            vectors = embeddings.of(texts)
-            if vectors.shape[1]:
-                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-                vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
-            overlays[guild_id] = GuildOverlay(MappingProxyType(keys), labels, vectors)
+        guilds = dict.fromkeys(e.guild_id for e in kept)
+        overlays = {g: o for g in guilds if (o := _overlay(kept, g, embeddings)) is not None}
         return cls(kept, MappingProxyType(overlays))
+
+    def rebuilt(
+        self,
+        knowledge: Knowledge,
+        examples: Iterable[LocalTaught],
+        guild_id: int,
+        embeddings: Embeddings,
+    ) -> LocalBank:
+        """``examples`` (every server's, as read now), with only ``guild_id``'s overlay built
+        again: one server's teach must not embed every other server's examples anew."""
+        kept = tuple(
+            sorted(
+                (e for e in examples if e.taught.label.known_in(knowledge)),
+                key=lambda e: e.taught.id,
+            )
+        )
+        overlays = {g: o for g, o in self.overlays.items() if g != guild_id}
+        overlay = _overlay(kept, guild_id, embeddings)
+        if overlay is not None:
+            overlays[guild_id] = overlay
+        return LocalBank(kept, MappingProxyType(overlays))
 
     def for_guild(self, guild_id: int | None) -> GuildOverlay | None:
         return None if guild_id is None else self.overlays.get(guild_id)
 
     def taught_in(self, guild_id: int) -> int:
         return sum(1 for e in self.examples if e.guild_id == guild_id)
-
-    def with_examples(
-        self, knowledge: Knowledge, examples: Iterable[LocalTaught], embeddings: Embeddings
-    ) -> LocalBank:
-        return LocalBank.of(knowledge, (*self.examples, *examples), embeddings)
-
-    def without(
-        self, knowledge: Knowledge, taught_ids: Iterable[int], embeddings: Embeddings
-    ) -> LocalBank:
-        gone = set(taught_ids)
-        return LocalBank.of(
-            knowledge, (e for e in self.examples if e.taught.id not in gone), embeddings
-        )
 
     def without_guild(self, guild_id: int) -> LocalBank:
         """A server forgotten: its overlay goes, nobody else's is rebuilt."""

@@ -127,10 +127,15 @@ class KnowledgeStore:
         taught = overlay.match(text, snapshot.knowledge, matcher.embeddings) if overlay else None
         return taught or matcher.match(text)
 
-    async def refresh_local(self) -> None:
-        """Read the servers' own examples again (after a server taught or undid one)."""
+    async def refresh_local(self, guild_id: int | None = None) -> None:
+        """Read the servers' own examples again (after a server taught or undid one: then
+        only that server's overlay is built again)."""
         await self._read_local()
-        self.local = self._local_bank(self.snapshot.knowledge)
+        knowledge = self.snapshot.knowledge
+        if guild_id is None or not self.local.overlays:
+            self.local = self._local_bank(knowledge)
+        else:
+            self.local = self.local.rebuilt(knowledge, self._local, guild_id, shared_embeddings())
 
     async def _read_local(self) -> None:
         if self.local_source is None:

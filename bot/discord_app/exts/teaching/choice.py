@@ -187,7 +187,7 @@ class UndoButton(
 
 async def _refresh_local(bot: TensionBot, text: str, guild_id: int) -> tuple[list[str], Label]:
     """A server's own teach or undo: its overlay read again here, nothing reloaded."""
-    await bot.store.refresh_local()
+    await bot.store.refresh_local(guild_id)
     lines = [
         "For this server only: other servers are answered as before. "
         "The bot's operator can share it with every server."
