@@ -8,7 +8,7 @@ import sys
 
 from bot.core.knowledge.model import Knowledge
 
-from ..curation.stats import Report, build_report, report_card
+from ..curation.stats import Report, build_report, report_card, scope_name
 from ..storage import DatabaseURL, StoreError, open_written
 from ..storage.questions import EVERYTHING, Scope
 from .terminal import card_text
@@ -51,5 +51,5 @@ def print_stats(
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return 0
-    print(card_text(report_card(report, knowledge)))
+    print(card_text(report_card(report, knowledge, scope_name(scope))))
     return 0

@@ -141,8 +141,19 @@ async def build_report(
     return Report(days, answered, unanswered, tuple(groups[:TOP]), per_answer, helpful, teaching)
 
 
-def report_card(report: Report, knowledge: Knowledge | None) -> Card:
-    """The report as a card, answers named by their titles in ``knowledge`` (if given)."""
+def scope_name(scope: Scope, *, here: bool = False) -> str:
+    """Whose questions a report counts, said on the card: a moderator must not take their
+    server's figures for the bot's, nor the operator the reverse."""
+    if scope.everything:
+        return "Every server and DM"
+    if scope.guild_id is None:
+        return "DMs only"
+    return "This server only" if here else f"Server {scope.guild_id} only"
+
+
+def report_card(report: Report, knowledge: Knowledge | None, scope: str = "") -> Card:
+    """The report as a card, answers named by their titles in ``knowledge`` (if given);
+    ``scope`` says whose questions it counts (see :func:`scope_name`)."""
 
     def name(key: str) -> str:
         return title_of(knowledge, key)
@@ -176,6 +187,7 @@ def report_card(report: Report, knowledge: Knowledge | None) -> Card:
     return fit(
         Card(
             title="Question log",
+            author=scope,
             description="\n".join(lines),
             fields=tuple(
                 CardField(f.name, clip(f.value, limits.EMBED_FIELD_VALUE)) for f in fields

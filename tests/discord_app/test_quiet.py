@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from typing import Any
 
 import discord
@@ -11,6 +12,7 @@ import pytest
 
 from bot.discord_app.quiet import QuietInteractionErrors, expired
 from tests.discord_app.harness import SENTINEL, Harness
+from tests.fakediscord import payloads as p
 
 
 class FakeResponse:
@@ -95,3 +97,26 @@ async def test_an_interaction_expired_at_discord_is_one_warning_at_the_wire(
     assert expiry[0].levelno == logging.WARNING
     assert expiry[0].exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_failing_autocomplete_logs_one_line_without_ids_at_the_wire(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> list[tuple[str, str]]:
+        raise RuntimeError("the index is gone")
+
+    # The module the extension loaded (discord.py loads an extension as a module of its own).
+    monkeypatch.setattr(sys.modules["bot.discord_app.exts.browse"], "complete", broken)
+    fake = harness.fake
+    person = fake.person("ann")
+    caplog.set_level(logging.INFO)
+    await fake.autocomplete(person, "tension", "name", "sae", wait=False)
+    for _ in range(200):  # until the bot has dealt with it (the log line is the only sign)
+        if any("autocomplete" in r.getMessage() for r in caplog.records):
+            break
+        await asyncio.sleep(0.05)
+    [line] = [r for r in caplog.records if "autocomplete" in r.getMessage()]
+    text = logging.Formatter().format(line)
+    assert text == "autocomplete for 'tension' failed: RuntimeError: the index is gone"
+    assert person["id"] not in text
+    assert str(p.GUILD_ID) not in text

@@ -118,6 +118,7 @@ async def test_a_servers_stats_never_show_another_servers_or_a_dms_questions(
     in_a = await fake.slash(mod_a, "stats")
     text_a = shown(in_a)
     assert in_a.ephemeral
+    assert in_a.response["embeds"][0]["author"]["name"] == "This server only"
     assert "glimmerwort" not in text_a
     assert "zorblax" not in text_a
     assert "gold-plated" not in text_a

@@ -408,7 +408,10 @@ class FakeDiscord:
         typed: str,
         *,
         channel_id: int = p.GENERAL_ID,
+        wait: bool = True,
     ) -> list[dict[str, Any]]:
+        """A person types into an option; the choices offered (``wait=False``: none, sent
+        and not waited for, as when the bot fails to answer)."""
         payload = self._interaction_base(4, author, channel_id, False)
         payload["data"] = {
             "id": str(p.snowflake()),
@@ -416,7 +419,9 @@ class FakeDiscord:
             "type": 1,
             "options": [{"name": option, "type": 3, "value": typed, "focused": True}],
         }
-        done = await self._interact(payload, True)
+        done = await self._interact(payload, wait)
+        if not wait:
+            return []
         return list((done.callbacks[0].get("data") or {}).get("choices") or [])
 
     async def press(

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ....curation.stats import build_report, report_card
+from ....curation.stats import build_report, report_card, scope_name
 from ....storage.questions import Scope
 from ...checks import moderator_only
 from ...client import TensionBot
@@ -46,10 +46,9 @@ class Stats(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await questions.flush()
         assert interaction.guild_id is not None, "guild_only"
-        report = await build_report(
-            questions.database, days=days, scope=Scope.guild(interaction.guild_id)
-        )
-        card = report_card(report, self.bot.store.snapshot.knowledge)
+        scope = Scope.guild(interaction.guild_id)
+        report = await build_report(questions.database, days=days, scope=scope)
+        card = report_card(report, self.bot.store.snapshot.knowledge, scope_name(scope, here=True))
         await interaction.edit_original_response(
             embed=to_embed(card), view=stats_view(report.top_unanswered)
         )
