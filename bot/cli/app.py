@@ -208,7 +208,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     from .forget import forget_guild
 
-    return forget_guild(_database(args.db, "forget"), args.guild)
+    url = _database(args.db, "forget")
+    return forget_guild(url, args.guild, check_seconds=_settings().reload_check_seconds)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

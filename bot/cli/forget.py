@@ -2,7 +2,10 @@
 
 The bot forgets a server by itself ``TENSIONBOT_FORGET_SERVER_DAYS`` after it is removed
 from it; this is for a server that asks to be forgotten at once (or an operator tidying up).
-It deletes the same rows, in one transaction, and audits it as done from the shell.
+It deletes the same rows, in one transaction, and audits it as done from the shell. On
+a shared PostgreSQL database the clusters are then told to reload, so none keeps answering
+from the server's own taught examples it held in memory; a single bot on SQLite drops them
+at its next reload.
 """
 
 from __future__ import annotations
@@ -13,21 +16,35 @@ import time
 
 from ..storage import DatabaseURL, StoreError, open_database
 from ..storage.guilds import Forgotten
+from .reload import announce_and_wait
 
 
-async def _forget(url: DatabaseURL, guild_id: int) -> Forgotten | None:
+async def _forget(
+    url: DatabaseURL, guild_id: int, check_seconds: float, wait_seconds: float
+) -> tuple[Forgotten | None, str | None]:
     database = await open_database(url)
     try:
-        return await database.guilds.forget(
+        done = await database.guilds.forget(
             guild_id, now=time.time(), actor="shell", scheduled=False
         )
+        if not database.shared or done is None or not done.taught:
+            return done, None
+        told = await announce_and_wait(
+            database,
+            f"forgot server {guild_id} (tensionbot forget)",
+            check_seconds=check_seconds,
+            wait_seconds=wait_seconds,
+        )
+        return done, told.summary() if told.total else None
     finally:
         await database.close()
 
 
-def forget_guild(url: DatabaseURL, guild_id: int) -> int:
+def forget_guild(
+    url: DatabaseURL, guild_id: int, *, check_seconds: float = 5.0, wait_seconds: float = 5.0
+) -> int:
     try:
-        done = asyncio.run(_forget(url, guild_id))
+        done, told = asyncio.run(_forget(url, guild_id, check_seconds, wait_seconds))
     except StoreError as exc:
         print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
         return 1
@@ -36,4 +53,6 @@ def forget_guild(url: DatabaseURL, guild_id: int) -> int:
         f"forgot server {guild_id}: {done.questions} questions, {done.votes} votes, "
         f"{done.taught} examples taught for it (audited)"
     )
+    if told is not None:
+        print(told)
     return 0
