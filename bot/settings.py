@@ -101,7 +101,21 @@ class Settings(BaseSettings):
     def _content_mode(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("answer_channel_ids", "moderator_role_ids", mode="before")
+    # The authority ladder (see bot.discord_app.authority): people who run the bot besides
+    # the application's owner and team, and the servers whose moderators curate for all.
+    operator_ids: IdSet = frozenset()
+    curator_guild_ids: IdSet = frozenset()
+    forget_server_days: float = Field(
+        default=30.0, ge=0, description="days after removal before a server's rows are deleted"
+    )
+
+    @field_validator(
+        "answer_channel_ids",
+        "moderator_role_ids",
+        "operator_ids",
+        "curator_guild_ids",
+        mode="before",
+    )
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept ``123,456`` (what people type into a .env) as well as a list."""

@@ -42,6 +42,7 @@ DISCORD_LAYERS: tuple[tuple[str, ...], ...] = (
         "bot.discord_app.liveness",
         "bot.discord_app.logs",
         "bot.discord_app.privacy",
+        "bot.discord_app.quiet",
         "bot.discord_app.reading",
         "bot.discord_app.server_settings",
         "bot.discord_app.sync",

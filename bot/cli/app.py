@@ -183,13 +183,33 @@ def _database(given: str | None, command: str) -> DatabaseURL:
     return url
 
 
+def days_back(text: str) -> int:
+    """``--days``: a whole number of days, at least one (0 or less would report nothing)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, not {text!r}") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (a window of {days} days is empty)")
+    return days
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
+    from ..storage.questions import Scope
     from .stats import print_stats
 
     url = _database(args.db, "stats")
     # Titles make the text report readable; the knowledge is the same one every command uses.
     knowledge = None if args.json else _load(args.knowledge)[0].knowledge
-    return print_stats(url, args.days, as_json=args.json, knowledge=knowledge)
+    scope = Scope.dms() if args.dms else Scope.guild(args.guild) if args.guild else Scope.all()
+    return print_stats(url, args.days, as_json=args.json, knowledge=knowledge, scope=scope)
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from .forget import forget_guild
+
+    url = _database(args.db, "forget")
+    return forget_guild(url, args.guild, check_seconds=_settings().reload_check_seconds)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -217,6 +237,13 @@ def cmd_learned(args: argparse.Namespace) -> int:
         return teaching.list_learned(url, _load(args.knowledge)[0].knowledge)
     if args.action == "remove":
         return teaching.remove_learned(
+            url,
+            args.id,
+            check_seconds=_settings().reload_check_seconds,
+            wait_seconds=args.wait,
+        )
+    if args.action == "promote":
+        return teaching.promote_learned(
             url,
             args.id,
             check_seconds=_settings().reload_check_seconds,
@@ -302,8 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser(
         "stats", help="report from the question log: unanswered questions, votes"
     )
-    stats.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
+    stats.add_argument(
+        "--days", type=days_back, default=30, help="how far back to look (default 30)"
+    )
     stats.add_argument("--json", action="store_true", help="print the report as JSON")
+    scope = stats.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--guild", type=int, metavar="ID", help="one server alone (default: every server and DMs)"
+    )
+    scope.add_argument("--dms", action="store_true", help="the questions asked in DMs alone")
     stats.add_argument(
         "--db",
         metavar="URL_OR_PATH",
@@ -342,6 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     removing.add_argument(
         "--wait", type=float, default=5.0, help="seconds to wait for the clusters (default 5)"
     )
+    promoting = actions.add_parser(
+        "promote", help="share one server's own taught example with every server (audited)"
+    )
+    promoting.add_argument("id", type=int, help="its number, as 'learned list' shows it (#12)")
+    promoting.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
+    promoting.add_argument(
+        "--wait", type=float, default=5.0, help="seconds to wait for the clusters (default 5)"
+    )
     exporting = actions.add_parser(
         "export",
         help="append the taught examples to the knowledge YAML (comments and layout kept)",
@@ -351,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporting.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
     learning.set_defaults(func=cmd_learned)
+
+    forgetting = sub.add_parser(
+        "forget",
+        help="delete one server's questions, votes and own taught examples now (audited)",
+    )
+    forgetting.add_argument("--guild", type=int, metavar="ID", required=True, help="the server")
+    forgetting.add_argument("--db", metavar="URL_OR_PATH", help=db_help)
+    forgetting.set_defaults(func=cmd_forget)
 
     drawing = sub.add_parser("map", help="draw the tension map (PNG, JPEG or WebP)")
     drawing.add_argument(

@@ -1,4 +1,9 @@
-"""``tensionbot learned list|remove|export``: what moderators taught, from the shell.
+"""``tensionbot learned list|remove|promote|export``: what moderators taught, from the shell.
+
+``list`` shows the shared bank and what each server taught for itself (marked with its
+server); ``promote`` moves one server's example into the shared bank, so every server is
+answered with it; ``export`` writes the shared bank into the files, as before: a server's
+own examples reach the files only once the operator promoted them.
 
 Taught examples live in the database the bot uses (SQLite or PostgreSQL); these commands
 read and change them there. ``remove`` tells every cluster sharing a PostgreSQL database to
@@ -23,7 +28,15 @@ from bot.core.knowledge.model import Knowledge, example_key
 from bot.core.knowledge.teaching import folder_places
 
 from ..curation.export import ExportError, export
-from ..curation.teaching import SHELL, TEACHING_SCHEMA, as_taught, audit_trail, forget
+from ..curation.teaching import (
+    SHELL,
+    TEACHING_SCHEMA,
+    TeachRefused,
+    as_taught,
+    audit_trail,
+    forget,
+    promote,
+)
 from ..storage import Database, DatabaseURL, StoreError, open_database, open_written
 from ..storage.teaching import AuditEntry, TaughtEntry
 from .reload import announce_and_wait
@@ -67,6 +80,8 @@ def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
         elif where is not None:
             note = f"  [conflict: the files give it to {title_of(knowledge, str(where))}]"
         guild = f"guild {entry.guild_id}" if entry.guild_id is not None else "no guild"
+        if entry.local_guild is not None:
+            note += f"  [server {entry.local_guild} only: tensionbot learned promote {entry.id}]"
         print(
             f"  #{entry.id:<5} {_when(entry.ts)}  {title_of(knowledge, entry.label)}\n"
             f"         {_quoted(entry.text)}  ({guild}, by {entry.moderator}){note}"
@@ -76,10 +91,11 @@ def list_learned(url: DatabaseURL, knowledge: Knowledge | None) -> int:
         print("  nothing taught yet")
     for item in audit:
         guild = f"guild {item.guild_id}" if item.guild_id is not None else "shell"
+        only = ", that server only" if item.local_guild is not None else ""
         print(
             f"  {_when(item.ts)}  {item.action:<7} #{item.taught_id:<5} "
             f"{title_of(knowledge, item.label)}  {_quoted(item.text)}  "
-            f"({guild}, by {item.moderator})"
+            f"({guild}{only}, by {item.moderator})"
         )
     return 0
 
@@ -101,7 +117,11 @@ async def _remove(
 
 
 async def _tell_clusters(
-    database: Database, taught_id: int, check_seconds: float, wait_seconds: float
+    database: Database,
+    taught_id: int,
+    check_seconds: float,
+    wait_seconds: float,
+    done: str = "removed",
 ) -> str:
     if not database.shared:
         return (
@@ -110,7 +130,7 @@ async def _tell_clusters(
         )
     result = await announce_and_wait(
         database,
-        f"removed taught #{taught_id} (tensionbot learned)",
+        f"{done} taught #{taught_id} (tensionbot learned)",
         check_seconds=check_seconds,
         wait_seconds=wait_seconds,
     )
@@ -131,12 +151,42 @@ def remove_learned(
     return 0 if removed else 1
 
 
+async def _promote(
+    url: DatabaseURL, taught_id: int, check_seconds: float, wait_seconds: float
+) -> tuple[bool, str]:
+    database = await open_database(url)
+    try:
+        try:
+            entry = await promote(database, taught_id)
+        except TeachRefused as refused:
+            return False, f"tensionbot: not promoted: {refused}"
+        said = f"promoted #{entry.id} ({entry.label}) to every server: {_quoted(entry.text)}"
+        return True, said + "\n" + await _tell_clusters(
+            database, entry.id, check_seconds, wait_seconds, "promoted"
+        )
+    finally:
+        await database.close()
+
+
+def promote_learned(
+    url: DatabaseURL, taught_id: int, *, check_seconds: float = 5.0, wait_seconds: float = 5.0
+) -> int:
+    try:
+        promoted, said = asyncio.run(_promote(url, taught_id, check_seconds, wait_seconds))
+    except StoreError as exc:
+        print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
+        return 1
+    print(said, file=sys.stdout if promoted else sys.stderr)
+    return 0 if promoted else 1
+
+
 def export_learned(url: DatabaseURL, folder: Path) -> int:
     try:
-        entries, _ = asyncio.run(_read(url))
+        everything, _ = asyncio.run(_read(url))
     except StoreError as exc:
         print(f"tensionbot: cannot read {url}: {exc}", file=sys.stderr)
         return 1
+    entries = [e for e in everything if not e.local]  # a server's own: promote it first
     if not entries:
         print("nothing taught yet; nothing to export")
         return 0

@@ -2,6 +2,11 @@
 
 Unanswered questions are grouped by similarity so that "calibraton tradeof" and
 "calibration tradeoff?" count as one gap in the knowledge, not two.
+
+A report reads one :class:`~bot.storage.questions.Scope`: a server's ``/stats`` its own
+server's questions, votes and teaching, nothing else; the operator's shell everything
+(or one server, or the DMs). Every query of the report takes the same scope, so no count
+from outside it can slip in.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from bot.core.knowledge.model import Knowledge
 from bot.core.rendering.cards import Card, CardField, fit
 from bot.core.text.words import clean
 from bot.storage import Database
+from bot.storage.questions import EVERYTHING, Scope
 
 from .teaching import Activity, activity
 
@@ -109,27 +115,45 @@ def group_similar(
     return sorted(groups, key=lambda g: -g.count)
 
 
-async def build_report(database: Database, days: int = 30, now: float | None = None) -> Report:
-    """The report from either engine (the queries are in :mod:`bot.storage.questions`)."""
+async def build_report(
+    database: Database,
+    days: int = 30,
+    now: float | None = None,
+    scope: Scope = EVERYTHING,
+) -> Report:
+    """The report from either engine (the queries are in :mod:`bot.storage.questions`),
+    of ``scope`` alone."""
     now = time.time() if now is None else now
     answered: dict[int, int] = {}
     unanswered: dict[int, int] = {}
+    questions = database.questions
     for window in sorted({7, 30, days}):
-        answered[window], unanswered[window] = await database.questions.answered_counts(
-            now - window * 86400
+        answered[window], unanswered[window] = await questions.answered_counts(
+            now - window * 86400, scope
         )
     since = now - days * 86400
-    rows = await database.questions.unanswered(since, MAX_UNANSWERED_SCANNED)
+    rows = await questions.unanswered(since, MAX_UNANSWERED_SCANNED, scope)
     ids = {text.strip(): question_id for question_id, text in reversed(rows)}
     groups = group_similar([text for _, text in rows], ids=ids)
-    per_answer = await database.questions.answers_per_label(since)
-    helpful = await database.questions.helpful_per_label(since)
-    teaching = await activity(database, now)
+    per_answer = await questions.answers_per_label(since, scope)
+    helpful = await questions.helpful_per_label(since, scope)
+    teaching = await activity(database, now, scope)
     return Report(days, answered, unanswered, tuple(groups[:TOP]), per_answer, helpful, teaching)
 
 
-def report_card(report: Report, knowledge: Knowledge | None) -> Card:
-    """The report as a card, answers named by their titles in ``knowledge`` (if given)."""
+def scope_name(scope: Scope, *, here: bool = False) -> str:
+    """Whose questions a report counts, said on the card: a moderator must not take their
+    server's figures for the bot's, nor the operator the reverse."""
+    if scope.everything:
+        return "Every server and DM"
+    if scope.guild_id is None:
+        return "DMs only"
+    return "This server only" if here else f"Server {scope.guild_id} only"
+
+
+def report_card(report: Report, knowledge: Knowledge | None, scope: str = "") -> Card:
+    """The report as a card, answers named by their titles in ``knowledge`` (if given);
+    ``scope`` says whose questions it counts (see :func:`scope_name`)."""
 
     def name(key: str) -> str:
         return title_of(knowledge, key)
@@ -163,6 +187,7 @@ def report_card(report: Report, knowledge: Knowledge | None) -> Card:
     return fit(
         Card(
             title="Question log",
+            author=scope,
             description="\n".join(lines),
             fields=tuple(
                 CardField(f.name, clip(f.value, limits.EMBED_FIELD_VALUE)) for f in fields

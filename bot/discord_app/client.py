@@ -26,13 +26,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.knowledge.model import Taught
+from bot.core.matching.local import LocalTaught
 from bot.core.serving.store import KnowledgeStore, ReloadOutcome
 
-from ..curation.teaching import taught_examples
+from ..curation.teaching import local_examples, taught_examples
 from ..settings import Settings
 from ..storage import Database, StoreError, open_database
 from ..storage.changes import Applied, KnowledgeChanges
 from ..storage.clusters import process_label
+from ..storage.guilds import Forgotten
 from ..storage.questionlog import QuestionLog
 from .answering import Answerer
 from .answering.buttons import LinkButton, VoteButton
@@ -40,10 +42,13 @@ from .checks import NotModerator
 from .embeds import notice
 from .gc_tuning import Collector
 from .liveness import last_beat, write_beat
+from .quiet import expired, log_expired, quiet_library_logs
 from .server_settings import ServerSettingsCache
 from .sync import sync_if_changed
 
 log = logging.getLogger(__name__)
+
+FORGET_SWEEP_SECONDS = 3600.0  # the window is counted in days: an hour late is on time
 
 EXTENSIONS = (
     "bot.discord_app.exts.questions",
@@ -95,6 +100,9 @@ class TensionTree(app_commands.CommandTree["TensionBot"]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
+        if expired(error):  # Discord gave up waiting: nobody is there to tell
+            log_expired(interaction.command.name if interaction.command else "?")
+            return
         if isinstance(error, NotModerator):
             text = str(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
@@ -150,14 +158,23 @@ class TensionBot(commands.Bot):
         self.collector = Collector()
         self.database: Database | None = None
         self.changes: KnowledgeChanges | None = None  # set when processes share a database
+        # The top of the authority ladder (see checks.py): TENSIONBOT_OPERATOR_IDS now, the
+        # application's owner and team once Discord's application info is read.
+        self.operators: frozenset[int] = settings.operator_ids
+        self._forgetting: asyncio.Task[None] | None = None
+        self._departed: set[int] = set()  # servers whose rows are due to go, as last read
+        quiet_library_logs()
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(LinkButton, VoteButton)
         self.answerer.start()
+        await self._learn_operators()
         await self._open_store()
         await self.choose_intents()
+        if self.database is not None:
+            self._forgetting = asyncio.create_task(self._forget_departed())
         if self.settings.sync_commands:
             await self.sync_commands()
         if self.settings.heartbeat_file is not None:
@@ -211,6 +228,20 @@ class TensionBot(commands.Bot):
                 log.warning(CONTENT_REFUSED)
                 self._connection._intents.message_content = False
 
+    async def _learn_operators(self) -> None:
+        """The application's owner, or every member of its team, from Discord itself, so the
+        operator needs no configuration; ``TENSIONBOT_OPERATOR_IDS`` adds to them."""
+        try:
+            info = await self.application_info()
+        except discord.HTTPException as exc:
+            log.warning("application info unavailable (%s); operators: the configured only", exc)
+            return
+        found = {info.owner.id} if info.owner is not None else set()
+        if info.team is not None:
+            found |= {member.id for member in info.team.members}
+        self.operators = self.settings.operator_ids | frozenset(found)
+        log.info("operators known", extra={"operators": len(self.operators)})
+
     async def _open_store(self) -> None:
         """The question log and, on a shared database, the knowledge-change signal.
 
@@ -238,6 +269,10 @@ class TensionBot(commands.Bot):
                 await self.servers.start_listening()
         except StoreError as exc:
             log.warning("server settings unavailable (%s); using the defaults", exc)
+        try:
+            self._departed = {g for g, _ in await self.database.guilds.pending()}
+        except StoreError as exc:
+            log.warning("servers that removed the bot unavailable: %s", exc)
         if self.database.shared:
             changes = KnowledgeChanges(
                 self.database.clusters,
@@ -263,7 +298,12 @@ class TensionBot(commands.Bot):
         async def read() -> list[Taught]:
             return await taught_examples(database)
 
+        async def read_local() -> list[LocalTaught]:
+            return await local_examples(database)
+
         self.store.taught_source = read
+        self.store.local_source = read_local
+        await self.store.refresh_local()
         try:
             waiting = await database.teaching.taught()
         except StoreError as exc:
@@ -347,6 +387,86 @@ class TensionBot(commands.Bot):
     async def on_interaction(self, interaction: discord.Interaction[Any], /) -> None:
         self.collector.busy()
 
+    # --- servers coming and going ------------------------------------------------------
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (GUILD_DELETE without ``unavailable``; discord.py does not
+        call this for an outage): its rows go after ``TENSIONBOT_FORGET_SERVER_DAYS``."""
+        if self.database is None:
+            return
+        now = time.time()
+        days = self.settings.forget_server_days
+        try:
+            await self.database.guilds.departed(guild.id, now=now, forget_at=now + days * 86400)
+        except StoreError as exc:
+            log.warning("could not note a server's departure: %s", exc)
+            return
+        self._departed.add(guild.id)
+        log.info("removed from a server; its data goes in %g days", days, extra={"guild": guild.id})
+        if days == 0:
+            await self.forget_departed(now)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._returned(guild, always=True)
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self._returned(guild)
+
+    async def _returned(self, guild: discord.Guild, *, always: bool = False) -> None:
+        """Back in a server within the window: nothing of it is forgotten.
+
+        Every server the bot is in becomes available at each start; only those noted as
+        departed (read at start) cost a query then. A join (rare) always asks, since
+        another cluster may have noted the departure.
+        """
+        if self.database is None or (not always and guild.id not in self._departed):
+            return
+        self._departed.discard(guild.id)
+        try:
+            if await self.database.guilds.returned(guild.id):
+                log.info("back in a server: its data is kept", extra={"guild": guild.id})
+        except StoreError as exc:
+            log.warning("could not note a server's return: %s", exc)
+
+    async def forget_departed(self, now: float | None = None) -> list[Forgotten]:
+        """Forget every server whose window has passed (any cluster may; each once)."""
+        if self.database is None:
+            return []
+        now = time.time() if now is None else now
+        done: list[Forgotten] = []
+        for guild_id in await self.database.guilds.due(now):
+            if self.get_guild(guild_id) is not None:  # back, though the note stayed
+                await self.database.guilds.returned(guild_id)
+                continue
+            forgotten = await self.database.guilds.forget(
+                guild_id, now=now, actor="scheduled", scheduled=True
+            )
+            if forgotten is not None:
+                done.append(forgotten)
+                self.store.local = self.store.local.without_guild(guild_id)
+                log.info(
+                    "forgot a server that removed the bot",
+                    extra={
+                        "guild": guild_id,
+                        "questions": forgotten.questions,
+                        "votes": forgotten.votes,
+                        "taught": forgotten.taught,
+                    },
+                )
+        return done
+
+    async def _forget_departed(self) -> None:
+        """Sweep for servers due to be forgotten, once connected and then hourly. Not
+        before: until the servers arrive, one that rejoined while the bot was down would
+        look absent."""
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                await self.forget_departed()
+            except StoreError as exc:
+                log.warning("could not forget departed servers: %s", exc)
+            await asyncio.sleep(FORGET_SWEEP_SECONDS)
+
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info(
@@ -376,6 +496,8 @@ class TensionBot(commands.Bot):
     async def close(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        if self._forgetting is not None:
+            self._forgetting.cancel()
         self.answerer.stop()
         self.collector.stop()
         await super().close()

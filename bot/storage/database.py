@@ -4,15 +4,17 @@ Callers hold a :class:`Database` and ask the domain they mean: ``database.questi
 (the question log and votes, and the report's queries), ``database.teaching`` (taught
 examples and their audit trail), ``database.clusters`` (the processes sharing the
 database and the knowledge generation they serve), ``database.models`` (trained models
-the processes share), ``database.settings`` (what each server chose with ``/settings``).
-No domain knows which engine it runs on; :func:`open_database` picks the engine from the
-URL, connects and migrates.
+the processes share), ``database.settings`` (what each server chose with ``/settings``),
+``database.guilds`` (servers that removed the bot, and forgetting them). No domain knows
+which engine it runs on; :func:`open_database` picks the engine from the URL, connects and
+migrates.
 """
 
 from __future__ import annotations
 
 from .clusters import ClusterStore
 from .engine import Engine
+from .guilds import GuildStore
 from .models import ModelStore
 from .questions import QuestionStore
 from .settings import SettingsStore
@@ -28,6 +30,7 @@ class Database:
         self.clusters = ClusterStore(engine)
         self.models = ModelStore(engine)
         self.settings = SettingsStore(engine)
+        self.guilds = GuildStore(engine)
 
     @property
     def url(self) -> DatabaseURL:

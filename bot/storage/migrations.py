@@ -164,6 +164,38 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     ),
     Migration(
         5,
+        "one bot, many servers: each server's reads and teachings, and forgetting a server",
+        (
+            # NULL: taught into the shared bank; a server id: taught for that server alone.
+            "ALTER TABLE taught ADD COLUMN local_guild {int}",
+            "ALTER TABLE teach_audit ADD COLUMN local_guild {int}",
+            "CREATE INDEX taught_local ON taught (local_guild)",
+            # /stats reads one server's questions over a window.
+            "CREATE INDEX questions_guild_ts ON questions (guild_id, ts)",
+            "CREATE INDEX teach_audit_guild ON teach_audit (guild_id, ts)",
+            # Servers that removed the bot: their rows go once ``forget_at`` has passed.
+            """
+            CREATE TABLE departed_guilds (
+                guild_id {int} PRIMARY KEY,
+                removed {real} NOT NULL,
+                forget_at {real} NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE forget_audit (
+                id {serial},
+                ts {real} NOT NULL,
+                guild_id {int} NOT NULL,
+                actor TEXT NOT NULL,
+                questions {int} NOT NULL,
+                votes {int} NOT NULL,
+                taught {int} NOT NULL
+            )
+            """,
+        ),
+    ),
+    Migration(
+        6,
         "settings each server's moderators chose by /settings, and their audit trail",
         (
             """

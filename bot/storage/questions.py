@@ -9,6 +9,7 @@ a vote replaces only the same person's earlier vote on the same answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from .engine import Column, Engine
@@ -40,6 +41,40 @@ _LABEL: Final = (
     "CASE WHEN q.kind = 'tension' THEN 'tension:' || q.tension "
     "WHEN q.kind = 'goal' THEN 'goal:' || q.goal ELSE q.kind END"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose questions a report reads: everything (the operator's shell), one server, or the
+    DMs. A server's moderators get their own server's scope and nothing else, so no count,
+    text or vote of another server, nor of anyone's DMs, can reach their report.
+    """
+
+    guild_id: int | None = None
+    everything: bool = False
+
+    @classmethod
+    def all(cls) -> Scope:
+        return cls(everything=True)
+
+    @classmethod
+    def guild(cls, guild_id: int) -> Scope:
+        return cls(guild_id)
+
+    @classmethod
+    def dms(cls) -> Scope:
+        return cls(None)
+
+    def where(self, column: str) -> tuple[str, tuple[object, ...]]:
+        """An ``AND ...`` clause (and its arguments) keeping rows of this scope."""
+        if self.everything:
+            return "", ()
+        if self.guild_id is None:
+            return f" AND {column} IS NULL", ()
+        return f" AND {column} = ?", (self.guild_id,)
+
+
+EVERYTHING: Final = Scope.all()
 
 
 class QuestionStore:
@@ -87,41 +122,60 @@ class QuestionStore:
 
     # --- the report --------------------------------------------------------------------
 
-    async def answered_counts(self, since: float) -> tuple[int, int]:
+    async def answered_counts(self, since: float, scope: Scope = EVERYTHING) -> tuple[int, int]:
         """(answered, unanswered) since ``since``."""
+        where, args = scope.where("guild_id")
         rows = await self.engine.fetch(
-            "SELECT answered, COUNT(*) FROM questions WHERE ts >= ? GROUP BY answered", since
+            f"SELECT answered, COUNT(*) FROM questions WHERE ts >= ?{where} GROUP BY answered",
+            since,
+            *args,
         )
         counts = {int(k): int(v) for k, v in rows}
         return counts.get(1, 0), counts.get(0, 0)
 
-    async def text(self, question_id: int) -> str | None:
-        rows = await self.engine.fetch("SELECT text FROM questions WHERE id = ?", question_id)
+    async def text(self, question_id: int, scope: Scope = EVERYTHING) -> str | None:
+        """A logged question's text, if it is in ``scope`` (a Teach button pressed in one
+        server must not read another server's question by guessing its id)."""
+        where, args = scope.where("guild_id")
+        rows = await self.engine.fetch(
+            f"SELECT text FROM questions WHERE id = ?{where}", question_id, *args
+        )
         return str(rows[0][0]) if rows else None
 
-    async def unanswered(self, since: float, limit: int) -> list[tuple[int, str]]:
+    async def unanswered(
+        self, since: float, limit: int, scope: Scope = EVERYTHING
+    ) -> list[tuple[int, str]]:
         """(id, text) of the latest unanswered questions: the id lets /stats teach one."""
+        where, args = scope.where("guild_id")
         rows = await self.engine.fetch(
-            "SELECT id, text FROM questions WHERE ts >= ? AND NOT answered"
+            f"SELECT id, text FROM questions WHERE ts >= ? AND NOT answered{where}"
             " ORDER BY ts DESC LIMIT ?",
             since,
+            *args,
             limit,
         )
         return [(int(i), str(t)) for i, t in rows]
 
-    async def answers_per_label(self, since: float) -> dict[str, int]:
+    async def answers_per_label(self, since: float, scope: Scope = EVERYTHING) -> dict[str, int]:
+        where, args = scope.where("q.guild_id")
         rows = await self.engine.fetch(
             f"SELECT {_LABEL} AS k, COUNT(*) AS n FROM questions q WHERE q.ts >= ? "
-            "AND q.answered AND q.kind != 'none' GROUP BY k ORDER BY n DESC, k",
+            f"AND q.answered AND q.kind != 'none'{where} GROUP BY k ORDER BY n DESC, k",
             since,
+            *args,
         )
         return {str(k): int(n) for k, n in rows}
 
-    async def helpful_per_label(self, since: float) -> dict[str, tuple[int, int]]:
+    async def helpful_per_label(
+        self, since: float, scope: Scope = EVERYTHING
+    ) -> dict[str, tuple[int, int]]:
         """label -> (helpful votes, votes) for the answers given since ``since``."""
+        where, args = scope.where("q.guild_id")
         rows = await self.engine.fetch(
             f"SELECT {_LABEL} AS k, SUM(CASE WHEN f.helpful THEN 1 ELSE 0 END), COUNT(*) "
-            "FROM feedback f JOIN questions q ON q.id = f.question_id WHERE q.ts >= ? GROUP BY k",
+            f"FROM feedback f JOIN questions q ON q.id = f.question_id WHERE q.ts >= ?{where}"
+            " GROUP BY k",
             since,
+            *args,
         )
         return {str(k): (int(h), int(n)) for k, h, n in rows}

@@ -454,3 +454,31 @@ def test_learned_lists_removes_and_exports(
     assert "[in the knowledge files too]" in out
     code, out, _ = run(capsys, "learned", "export", "--into", str(into), "--db", str(db))
     assert (code, out.splitlines()[0]) == (0, "already in the files: #1")
+
+
+def test_check_reports_a_schema_error_and_an_unknown_goal_in_one_file(
+    capsys: pytest.CaptureFixture[str], knowledge_copy: Path
+) -> None:
+    path = knowledge_copy / "tensions" / "interpretability-vs-efficiency.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("quantified: true", "quantified: maybe")
+    text = text.replace(
+        "goals: [interpretability, efficiency]", "goals: [interpretability, efficency]"
+    )
+    path.write_text(text, "utf-8")
+    code, out, err = run(capsys, "check", str(knowledge_copy))
+    assert code == 1
+    shown = out + err
+    assert "quantified: expected true or false, found 'maybe'" in shown
+    assert "goals[1]: unknown goal 'efficency' (did you mean 'efficiency'?)" in shown
+    assert "2 problems" in shown
+
+
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_stats_refuses_a_window_of_no_days(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, days: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["stats", "--days", days, "--db", str(tmp_path / "q.sqlite3")])
+    assert exited.value.code == 2
+    assert "--days: must be 1 or more" in capsys.readouterr().err

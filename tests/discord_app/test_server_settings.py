@@ -23,6 +23,13 @@ TITLE = "Interpretability vs Efficiency"
 
 
 @pytest.fixture
+def fake(fake: FakeDiscord) -> FakeDiscord:
+    """The fake Discord with the bot in server B too (before the bot connects)."""
+    fake.add_guild(p.GUILD_B_ID)
+    return fake
+
+
+@pytest.fixture
 def settings_overrides(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
     """Settings live in the database: give the bot one (SQLite), unless a test says not."""
     found: dict[str, object] = getattr(request, "param", {"question_log_path": tmp_path / "q.db"})

@@ -42,6 +42,8 @@ class Failure:
     pattern: re.Pattern[str]
     status: int
     times: int
+    code: int = 0  # Discord's JSON error code, e.g. 10062 Unknown interaction
+    message: str = "Internal Server Error"
 
 
 @dataclass
@@ -109,8 +111,9 @@ class FakeDiscord:
         self.content_flag: bool | None = None
         self.intents: list[int] = []  # what each IDENTIFY asked for, in order
         self._intents_of: dict[web.WebSocketResponse, int] = {}
-        # The servers the bot is in, and which server each channel belongs to.
-        self.guild_ids: list[int] = [p.GUILD_ID, p.GUILD_B_ID]
+        # The servers the bot is in: one, unless a test adds another (``add_guild``) before
+        # the bot connects; and which server each channel is in (else GUILD_ID's).
+        self.guild_ids: list[int] = [p.GUILD_ID]
         self.channel_guild: dict[int, int] = {
             p.GENERAL_ID: p.GUILD_ID,
             p.ASK_ID: p.GUILD_ID,
@@ -121,6 +124,9 @@ class FakeDiscord:
             p.FOREIGN_CHANNEL_ID: p.FOREIGN_GUILD_ID,
         }
         self.members: dict[int, dict[str, Any]] = {}
+        # Discord's application info: its owner, and a team's members (None: no team).
+        self.app_owner: dict[str, Any] = p.OWNER
+        self.team: list[dict[str, Any]] | None = None
         self._sockets: list[web.WebSocketResponse] = []
         # [shard_id, shard_count] each connection identified with; None: unsharded.
         self._shard_of: dict[web.WebSocketResponse, tuple[int, int] | None] = {}
@@ -235,6 +241,32 @@ class FakeDiscord:
         shard_id, count = shard
         return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
+    def _guild(self, guild_id: int) -> dict[str, Any]:
+        return p.guild([m["member"] for m in self.members.values()], guild_id)
+
+    def guild_of(self, channel_id: int) -> int | None:
+        """The server a channel is in (None for the DM)."""
+        if channel_id == p.DM_CHANNEL_ID:
+            return None
+        return self.channel_guild.get(channel_id, p.GUILD_ID)
+
+    def add_guild(self, guild_id: int = p.GUILD_B_ID, channels: tuple[int, ...] = ()) -> None:
+        """Another server the bot is in (before the bot connects: it is in READY)."""
+        self.guild_ids.append(guild_id)
+        for channel_id in channels or ((p.B_GENERAL_ID,) if guild_id == p.GUILD_B_ID else ()):
+            self.channel_guild[channel_id] = guild_id
+
+    async def remove_guild(self, guild_id: int) -> None:
+        """The bot is removed from a server (kicked, or the server deleted): GUILD_DELETE
+        without ``unavailable``, as Discord sends it then."""
+        self.guild_ids.remove(guild_id)
+        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)}, guild_id=guild_id)
+
+    async def rejoin_guild(self, guild_id: int) -> None:
+        """The bot is added to the server again: GUILD_CREATE, as for a new server."""
+        self.guild_ids.append(guild_id)
+        await self.dispatch("GUILD_CREATE", self._guild(guild_id), guild_id=guild_id)
+
     def _refuses_intents(self, data: dict[str, Any]) -> bool:
         intents = int((data.get("d") or {}).get("intents") or 0)
         self.intents.append(intents)
@@ -275,9 +307,13 @@ class FakeDiscord:
         self._seq += 1
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on the newest open connection of the shard that owns it."""
-        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+    async def dispatch(
+        self, event: str, data: dict[str, Any], *, guild_id: int | None = None
+    ) -> None:
+        """Send an event on the newest open connection of the shard that owns it
+        (``guild_id``: the server of an event that names it otherwise, as GUILD_DELETE)."""
+        if guild_id is None:
+            guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         deadline = time.monotonic() + 10
         while True:
             open_sockets = [
@@ -490,7 +526,10 @@ class FakeDiscord:
         typed: str,
         *,
         channel_id: int = p.GENERAL_ID,
+        wait: bool = True,
     ) -> list[dict[str, Any]]:
+        """A person types into an option; the choices offered (``wait=False``: none, sent
+        and not waited for, as when the bot fails to answer)."""
         payload = self._interaction_base(4, author, channel_id, False)
         payload["data"] = {
             "id": str(p.snowflake()),
@@ -498,7 +537,9 @@ class FakeDiscord:
             "type": 1,
             "options": [{"name": option, "type": 3, "value": typed, "focused": True}],
         }
-        done = await self._interact(payload, True)
+        done = await self._interact(payload, wait)
+        if not wait:
+            return []
         return list((done.callbacks[0].get("data") or {}).get("choices") or [])
 
     async def press(
@@ -615,9 +656,18 @@ class FakeDiscord:
             self.calls("POST", base),
         )
 
-    def fail(self, method: str, pattern: str, status: int, times: int = 1) -> None:
-        """Answer the next ``times`` matching requests with an error status."""
-        self.failures.append(Failure(method, re.compile(pattern), status, times))
+    def fail(
+        self,
+        method: str,
+        pattern: str,
+        status: int,
+        times: int = 1,
+        *,
+        code: int = 0,
+        message: str = "Internal Server Error",
+    ) -> None:
+        """Answer the next ``times`` matching requests with an error status (and code)."""
+        self.failures.append(Failure(method, re.compile(pattern), status, times, code, message))
 
     # --- REST --------------------------------------------------------------------------
 
@@ -664,7 +714,7 @@ class FakeDiscord:
                     }
                     headers = {**JSON, "Via": "1.1 google", "Retry-After": "1"}
                     return web.Response(status=429, body=json.dumps(body).encode(), headers=headers)
-                body = {"message": "Internal Server Error", "code": 0}
+                body = {"message": failure.message, "code": failure.code}
                 return web.Response(
                     status=failure.status, body=json.dumps(body).encode(), headers=JSON
                 )
@@ -726,11 +776,26 @@ class FakeDiscord:
             "icon": None,
             "bot_public": True,
             "bot_require_code_grant": False,
-            "owner": p.OWNER,
+            "owner": self.app_owner,
             "verify_key": "0" * 64,
             "flags": GATEWAY_MESSAGE_CONTENT_LIMITED if flag else 0,
-            "team": None,
+            "team": self._team(),
             "summary": "",
+        }
+
+    def _team(self) -> dict[str, Any] | None:
+        if self.team is None:
+            return None
+        team_id = str(p.APPLICATION_ID + 7)
+        return {
+            "id": team_id,
+            "name": "tensionbot team",
+            "icon": None,
+            "owner_user_id": self.team[0]["id"] if self.team else self.app_owner["id"],
+            "members": [
+                {"membership_state": 2, "team_id": team_id, "user": u, "role": "developer"}
+                for u in self.team
+            ],
         }
 
     @staticmethod

@@ -39,6 +39,8 @@ async def test_sqlite_and_postgresql_end_at_the_same_tables_and_columns(
         "models",
         "server_settings",
         "settings_audit",
+        "departed_guilds",
+        "forget_audit",
     }
     assert sqlite_indexes == {
         "questions_ts",
@@ -46,4 +48,7 @@ async def test_sqlite_and_postgresql_end_at_the_same_tables_and_columns(
         "teach_audit_ts",
         "teach_audit_moderator",
         "settings_audit_guild",
+        "taught_local",
+        "questions_guild_ts",
+        "teach_audit_guild",
     }

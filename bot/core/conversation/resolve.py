@@ -26,6 +26,7 @@ from bot.core.matching import calibration as c
 from bot.core.matching.answer import Answer
 from bot.core.matching.calibration import STANDALONE_MIN
 from bot.core.matching.follow_ups import NOTHING, OTHER, SWITCH
+from bot.core.matching.local import GuildOverlay
 from bot.core.matching.matcher import Matcher
 from bot.core.text.words import fold, words
 
@@ -40,14 +41,36 @@ def stands_alone(answer: Answer) -> bool:
     return answer.kind is not Kind.NONE and answer.score >= STANDALONE_MIN
 
 
-def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
-    """The answer to ``text`` given the conversation's last answer (None: a fresh start)."""
+def respond(
+    matcher: Matcher,
+    context: Context | None,
+    text: str,
+    local: GuildOverlay | None = None,
+    *,
+    acknowledge: bool = True,
+) -> Turn:
+    """The answer to ``text`` given the conversation's last answer (None: a fresh start).
+
+    ``local``: what the server asked in taught for itself, which answers before the shared
+    matcher (:mod:`bot.core.matching.local`). ``acknowledge``: tell a message that asks
+    nothing ("thanks!", learned as the follow-ups' ``nothing``) from a miss, even without
+    a context (a caller that stays silent on misses anyway need not pay for the reading).
+    """
+    taught = local.match(text, matcher.knowledge, matcher.embeddings) if local else None
+    if taught is not None:
+        return Turn(taught)  # the server said what this message asks: no context needed
     answer = matcher.match(text)
     knowledge = matcher.knowledge
-    if context is None or not _still_known(knowledge, context):
+    fresh = context is None or not _still_known(knowledge, context)
+    nod = acknowledge and answer.kind is Kind.NONE and _short_as_a_nod(knowledge, text)
+    if fresh and not nod:
         return Turn(answer)
     asked = matcher.follow_up(text)
     kind, share = _kind_of(asked.probabilities)
+    if kind == NOTHING and nod:
+        return Turn(answer, acknowledgement=True)  # thanks: the context, if any, stays
+    if context is None or fresh:
+        return Turn(answer)
     sides = _goals_of(knowledge, context)
     named = matcher.goals_named(text) or _cognates(knowledge, text)
     new = [g for g in named if g not in sides]
@@ -81,6 +104,14 @@ def respond(matcher: Matcher, context: Context | None, text: str) -> Turn:
     if stands_alone(answer) or share < c.ANSWER_MIN:
         return Turn(answer)
     return _unclear(text, context)
+
+
+def _short_as_a_nod(knowledge: Knowledge, text: str) -> bool:
+    """No longer than the longest of the knowledge's ``nothing`` examples: thanks and nods
+    are short, and a long run of one character (which the follow-up reading may take for
+    one) is not one."""
+    nods = knowledge.follow_ups.get(NOTHING, ())
+    return bool(nods) and len(text.strip()) <= max(len(t) for t in nods)
 
 
 def _unclear(text: str, context: Context) -> Turn:

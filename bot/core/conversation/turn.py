@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from bot.core import limits
 from bot.core.conversation.context import Context
@@ -17,7 +17,13 @@ from bot.core.rendering.focused import (
     tension_section_card,
     unclear_follow_up_card,
 )
-from bot.core.rendering.render import answer_card
+from bot.core.rendering.render import MUTED_COLOUR, answer_card
+
+ACKNOWLEDGED: Final = Card(
+    title="Glad to help",
+    description="Ask me about another tradeoff whenever you like.",
+    colour=MUTED_COLOUR,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +32,16 @@ class Turn:
 
     ``follow_up`` is true when the last answer decided this one; ``section`` names the part
     shown when it is not the whole answer. ``unclear`` holds the last answer's label when
-    the message leaned on it but asked for nothing recognisable.
+    the message leaned on it but asked for nothing recognisable. ``acknowledgement``: the
+    message asks nothing at all ("thanks!", a nod), so a miss card would answer a question
+    nobody asked; it gets a short friendly line instead.
     """
 
     answer: Answer
     follow_up: bool = False
     section: Section | None = None
     unclear: Label | None = None
+    acknowledgement: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """``ask --json --conversation``: the fields of ``ask --json`` plus two."""
@@ -47,6 +56,8 @@ class Turn:
     ) -> Card:
         """``list_command``: what a miss suggests for the full list (see ``none_card``)."""
         answer = self.answer
+        if self.acknowledgement:
+            return ACKNOWLEDGED
         if self.unclear is not None:
             return unclear_follow_up_card(knowledge, self.unclear)
         if self.section is not None:

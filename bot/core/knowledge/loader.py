@@ -74,6 +74,9 @@ class _Collector:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     digest: Any = field(default_factory=hashlib.sha256)
+    # Tension files the schema refused: still read for the rules that span files, so that
+    # one schema error does not hide the file's other problems (an unknown goal, say).
+    refused: list[YamlDoc] = field(default_factory=list)
 
     def display(self, path: Path) -> str:
         """A path as the moderator knows it: relative to the folder's parent when possible."""
@@ -118,6 +121,7 @@ def load_steps(root: str | Path) -> Steps[LoadResult]:
 
     goal_ids = {goal.id for goal, _ in goals}
     _check_references(c, tensions, goal_ids)
+    _check_refused_goals(c, goal_ids)
     _check_examples(c, goals, tensions, overview, not_answered)
 
     answers = len(goals) + len(tensions) + 2
@@ -316,6 +320,8 @@ def _load_tensions(c: _Collector, folder: Path) -> Steps[list[tuple[Tension, Yam
         tension = _validate(c, parsed, Tension)
         if tension is not None:
             out.append((tension, parsed))
+        else:
+            c.refused.append(parsed)
         yield
     return out
 
@@ -362,6 +368,29 @@ def _check_references(
             )
         elif known:
             by_pair[pair] = f"{tension.id} in {parsed.path}"
+
+
+def _check_refused_goals(c: _Collector, goal_ids: set[str]) -> None:
+    """The goals a tension the schema refused names must exist too: ``check`` promises
+    every problem at once, and fixing a schema error should not reveal another one."""
+    for doc in c.refused:
+        data = doc.data
+        goals = data.get("goals") if isinstance(data, dict) else None
+        if not isinstance(goals, list) or not goal_ids:
+            continue
+        reported = {(p.file, p.field) for p in c.problems}
+        for index, goal_id in enumerate(goals):
+            where = f"goals[{index}]"
+            if not isinstance(goal_id, str) or goal_id in goal_ids:
+                continue
+            if (doc.path, where) in reported or (doc.path, "goals") in reported:
+                continue  # the schema said what is wrong with it already
+            c.add(
+                doc.path,
+                doc.line_of(("goals", index)),
+                where,
+                f"unknown goal '{goal_id}'{did_you_mean(goal_id, goal_ids)}",
+            )
 
 
 def _check_examples(

@@ -17,6 +17,11 @@ Trained models can come from outside too: a *model share* (any object with async
 ``get(key)`` and ``put(key, data)``, the bot lends its shared database's) is asked for
 the models a new version needs before training, and given the ones trained here before
 the reload returns, so the first process to reload trains and the others load.
+
+What a server taught for itself comes from a *local source* in the same way, but is not
+merged: it becomes the per-server overlay (``store.local``, :mod:`bot.core.matching.local`),
+rebuilt at every reload and whenever a server teaches (:meth:`KnowledgeStore.refresh_local`),
+so it changes that server's answers at once and nobody else's.
 """
 
 from __future__ import annotations
@@ -35,12 +40,16 @@ from bot.core.knowledge.model import Knowledge, KnowledgeDiff, Taught, diff
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.teaching import merge
 from bot.core.matching import model_cache
+from bot.core.matching.answer import Answer
+from bot.core.matching.local import GuildOverlay, LocalBank, LocalTaught
 from bot.core.matching.matcher import Matcher, cache_keys
+from bot.core.matching.semantic import embeddings as shared_embeddings
 from bot.core.stepwise import finish_between
 
 log = logging.getLogger(__name__)
 
 TaughtSource = Callable[[], Awaitable[Sequence[Taught]]]
+LocalSource = Callable[[], Awaitable[Sequence[LocalTaught]]]
 
 
 class ModelShare(Protocol):
@@ -101,8 +110,45 @@ class KnowledgeStore:
         self.snapshot = snapshot
         self.taught_source: TaughtSource | None = None
         self.model_share: ModelShare | None = None
+        self.local_source: LocalSource | None = None
+        self.local = LocalBank()  # what servers taught for themselves
         self._taught: Sequence[Taught] = ()  # as last read from the source
+        self._local: Sequence[LocalTaught] = ()
         self._lock = asyncio.Lock()
+
+    def overlay(self, guild_id: int | None) -> GuildOverlay | None:
+        """What ``guild_id`` taught for itself (None: nothing, or a DM)."""
+        return self.local.for_guild(guild_id) if self.local.overlays else None
+
+    def answer(self, text: str, guild_id: int | None = None) -> Answer:
+        """What ``text`` gets in that server now, on its own: its overlay, then the matcher."""
+        snapshot, overlay = self.snapshot, self.overlay(guild_id)
+        matcher = snapshot.matcher
+        taught = overlay.match(text, snapshot.knowledge, matcher.embeddings) if overlay else None
+        return taught or matcher.match(text)
+
+    async def refresh_local(self, guild_id: int | None = None) -> None:
+        """Read the servers' own examples again (after a server taught or undid one: then
+        only that server's overlay is built again)."""
+        await self._read_local()
+        knowledge = self.snapshot.knowledge
+        if guild_id is None or not self.local.overlays:
+            self.local = self._local_bank(knowledge)
+        else:
+            self.local = self.local.rebuilt(knowledge, self._local, guild_id, shared_embeddings())
+
+    async def _read_local(self) -> None:
+        if self.local_source is None:
+            return
+        try:
+            self._local = tuple(await self.local_source())
+        except Exception as exc:  # whatever the database did: keep the last ones
+            log.warning("servers' own examples could not be read (%s); using the last ones", exc)
+
+    def _local_bank(self, knowledge: Knowledge) -> LocalBank:
+        if not self._local:
+            return LocalBank()
+        return LocalBank.of(knowledge, self._local, shared_embeddings())
 
     @classmethod
     def open(cls, folder: Path) -> tuple[KnowledgeStore | None, tuple[Problem, ...]]:
@@ -129,7 +175,9 @@ class KnowledgeStore:
             result = loaded.warnings + notes
             took = time.perf_counter() - start
             changes = diff(before.knowledge, fresh.knowledge)
-            self.snapshot = fresh
+            await self._read_local()
+            local = self._local_bank(fresh.knowledge)
+            self.snapshot, self.local = fresh, local
             return ReloadOutcome(
                 True,
                 before.version,

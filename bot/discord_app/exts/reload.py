@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from ...core import limits
 from ...core.formatting import clip
-from ..checks import moderator_only
+from ..checks import curator_only
 from ..client import Reloaded, TensionBot
 from ..privacy import moderator_tag
 
@@ -60,8 +60,10 @@ class Reload(commands.Cog):
     def __init__(self, bot: TensionBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="reload", description="Reload the knowledge files (moderators)")
-    @moderator_only()
+    @app_commands.command(
+        name="reload", description="Reload the knowledge files (operator, curator servers)"
+    )
+    @curator_only()
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         reloaded = await self.bot.reload_everywhere("reload")

@@ -94,11 +94,14 @@ class Questions(commands.Cog):
         question = snapshot.matcher.reads_as_question(text)
         if route == "channel" and before is None and not question:
             return  # chatter: not a question, and no conversation it could follow up
-        turn = respond(snapshot.matcher, before, text)
+        local = self.bot.store.overlay(message.guild.id if message.guild else None)
+        turn = respond(snapshot.matcher, before, text, local, acknowledge=route != "channel")
         answer = turn.answer
         if route == "reply" and answer.kind is Kind.NONE and turn.unclear is None:
             return  # "lol nice" under an answer is not meant for the bot
-        asked = Asked(answer, route, started, question=text, repeat_key=repeat_key(turn))
+        # "thanks!" is no question: not a gap in the knowledge for /stats to list
+        logged = None if turn.acknowledgement else text
+        asked = Asked(answer, route, started, question=logged, repeat_key=repeat_key(turn))
         if route == "channel" and not (
             turn.follow_up or answer_unprompted(text, answer, asked=question)
         ):
@@ -130,8 +133,10 @@ class Questions(commands.Cog):
         key = interaction_key(interaction)
         window = self.bot.servers.of(interaction.guild_id).conversation_seconds
         before = self.conversations.recall(key, window)
-        turn = respond(snapshot.matcher, before, question)
-        asked = Asked(turn.answer, "slash", started, question=question, repeat_key=repeat_key(turn))
+        local = self.bot.store.overlay(interaction.guild_id)
+        turn = respond(snapshot.matcher, before, question, local)
+        logged = None if turn.acknowledgement else question
+        asked = Asked(turn.answer, "slash", started, question=logged, repeat_key=repeat_key(turn))
         answerer = self.bot.answerer
         only_asker = answerer.only_asker(interaction, public)
         first, *more = turn.cards(snapshot.knowledge)

@@ -1,4 +1,10 @@
-"""``/stats`` (moderators, ephemeral): the question log's report, with Teach buttons."""
+"""``/stats`` (moderators, ephemeral): the question log's report, with Teach buttons.
+
+A server's report reads that server alone (its questions, votes and teaching), whoever
+runs it, the operator included: what other servers' members asked, and what anyone asked
+in a DM, stays out of every server's report. The operator sees everything from the shell
+(``tensionbot stats``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ....curation.stats import build_report, report_card
+from ....curation.stats import build_report, report_card, scope_name
+from ....storage.questions import Scope
 from ...checks import moderator_only
 from ...client import TensionBot
 from ...embeds import notice, to_embed
@@ -38,8 +45,10 @@ class Stats(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await questions.flush()
-        report = await build_report(questions.database, days=days)
-        card = report_card(report, self.bot.store.snapshot.knowledge)
+        assert interaction.guild_id is not None, "guild_only"
+        scope = Scope.guild(interaction.guild_id)
+        report = await build_report(questions.database, days=days, scope=scope)
+        card = report_card(report, self.bot.store.snapshot.knowledge, scope_name(scope, here=True))
         await interaction.edit_original_response(
             embed=to_embed(card), view=stats_view(report.top_unanswered)
         )

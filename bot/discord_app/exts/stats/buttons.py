@@ -17,6 +17,7 @@ from bot.core import limits
 
 from ....curation.stats import Group
 from ....storage import StoreError
+from ....storage.questions import Scope
 from ..teaching.access import refuse, teaching_database
 from ..teaching.prompt import open_prompt
 
@@ -54,8 +55,9 @@ class TeachQuestionButton(
         database = await teaching_database(interaction)
         if database is None:
             return
-        try:
-            text = await database.questions.text(self.question_id)
+        scope = Scope.guild(interaction.guild_id) if interaction.guild_id else Scope.dms()
+        try:  # only a question of this server: an id from elsewhere reads as gone
+            text = await database.questions.text(self.question_id, scope)
         except StoreError as exc:
             log.warning("could not read question %d: %s", self.question_id, exc)
             text = None

@@ -18,13 +18,15 @@ TEXT_FIELD: Final = "Message"
 TEACH_COLOUR: Final = 0x5865F2
 
 
-def prompt_card(text: str, current: str) -> discord.Embed:
-    """The prompt: the text that will be kept, and what the bot answers it now."""
+def prompt_card(text: str, current: str, *, local: bool = False) -> discord.Embed:
+    """The prompt: the text that will be kept, what the bot answers it now, and, for a
+    server that teaches for itself, that it changes this server's answers alone."""
+    where = "\nWhat you teach here answers in this server only." if local else ""
     embed = discord.Embed(
         title="Teach tensionbot",
         description=(
             "Choose what the bot should answer to this message; it will be kept as an "
-            f"example of that answer.\nNow it answers: **{current}**."
+            f"example of that answer.\nNow it answers: **{current}**.{where}"
         ),
         colour=TEACH_COLOUR,
     )

@@ -4,6 +4,11 @@ Picking an answer keeps the text as an example of it (:mod:`bot.curation.teachin
 the rules), reloads the knowledge here and in every other cluster, and turns the prompt
 into a confirmation saying what the bot will now answer, with an Undo button. The Undo
 button carries the taught example's id, so it works after a restart and in any cluster.
+
+A server that is not a curator teaches for itself (see ``access.py``): nothing is
+reloaded, its own overlay is read again, and the confirmation says it is for this server.
+Its events and clicks always reach the cluster serving it, so that cluster is the one
+whose overlay must change; the others read it at their next reload.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from bot.core.knowledge.label import Label
 
 from ....curation.teaching import TeachRefused, forget, teach
 from ....storage import RowsRejectedError, StoreError
+from ...checks import NEEDS_CURATOR
 from ...client import TensionBot
 from ...privacy import moderator_tag
-from .access import teaching_database
+from .access import local_guild, may_change, refuse, teaching_database
 from .cards import outcome_card
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ async def choose(interaction: discord.Interaction[Any], label: Label, text: str)
     await interaction.response.defer()  # the reload takes longer than Discord waits
     knowledge = bot.store.snapshot.knowledge
     tag = moderator_tag(bot.settings, interaction.user.id)
+    local = local_guild(interaction)
     try:
         entry = await teach(
             database,
@@ -43,6 +50,7 @@ async def choose(interaction: discord.Interaction[Any], label: Label, text: str)
             text=text,
             guild_id=interaction.guild_id,
             moderator=tag,
+            local_guild=local,
         )
     except TeachRefused as refused:
         await _finish(interaction, outcome_card("Not taught", f"{refused}.", text, error=True))
@@ -56,11 +64,23 @@ async def choose(interaction: discord.Interaction[Any], label: Label, text: str)
         return
     log.info(
         "taught",
-        extra={"taught": entry.id, "label": label, "guild": interaction.guild_id, "by": tag},
+        extra={
+            "taught": entry.id,
+            "label": label,
+            "guild": interaction.guild_id,
+            "by": tag,
+            "scope": "server" if local else "shared",
+        },
     )
-    lines, answer = await _reload_everywhere(bot, f"taught #{entry.id}", text)
+    if local is None:
+        lines, answer = await _reload_everywhere(
+            bot, f"taught #{entry.id}", text, interaction.guild_id
+        )
+    else:
+        lines, answer = await _refresh_local(bot, text, local)
+    where = " in this server" if local else ""
     if answer == label:
-        head = f"Next time: **{answer.title(bot.store.snapshot.knowledge)}**."
+        head = f"Next time{where}: **{answer.title(bot.store.snapshot.knowledge)}**."
     else:
         head = (
             f"Kept as #{entry.id}, but not in effect: the bot still answers "
@@ -103,6 +123,19 @@ class UndoButton(
         database = await teaching_database(interaction)
         if database is None:
             return
+        try:
+            existing = await database.teaching.get(self.taught_id)
+        except StoreError as exc:
+            log.warning("could not read taught example #%d: %s", self.taught_id, exc)
+            existing = None
+        if existing is not None and not may_change(interaction, existing.local_guild):
+            await refuse(
+                interaction,
+                NEEDS_CURATOR
+                if existing.local_guild is None
+                else ("That example was taught for another server."),
+            )
+            return
         await interaction.response.defer()
         tag = moderator_tag(bot.settings, interaction.user.id)
         try:
@@ -121,7 +154,10 @@ class UndoButton(
             )
             return
         if entry is None:  # undone before, or removed from the shell: make sure it is gone
-            lines, _ = await _reload_everywhere(bot, f"undone #{self.taught_id}", "")
+            if existing is not None and existing.local_guild is not None:
+                lines, _ = await _refresh_local(bot, "", existing.local_guild)
+            else:
+                lines, _ = await _reload_everywhere(bot, f"undone #{self.taught_id}", "", None)
             said = "\n".join([f"#{self.taught_id} is no longer taught.", *lines])
             await _finish(interaction, outcome_card("Already undone", said, None))
             return
@@ -134,7 +170,12 @@ class UndoButton(
                 "by": tag,
             },
         )
-        lines, answer = await _reload_everywhere(bot, f"undone #{entry.id}", entry.text)
+        if entry.local_guild is not None:
+            lines, answer = await _refresh_local(bot, entry.text, entry.local_guild)
+        else:
+            lines, answer = await _reload_everywhere(
+                bot, f"undone #{entry.id}", entry.text, interaction.guild_id
+            )
         title = answer.title(bot.store.snapshot.knowledge)
         await _finish(
             interaction,
@@ -144,7 +185,19 @@ class UndoButton(
         )
 
 
-async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[list[str], Label]:
+async def _refresh_local(bot: TensionBot, text: str, guild_id: int) -> tuple[list[str], Label]:
+    """A server's own teach or undo: its overlay read again here, nothing reloaded."""
+    await bot.store.refresh_local(guild_id)
+    lines = [
+        "For this server only: other servers are answered as before. "
+        "The bot's operator can share it with every server."
+    ]
+    return lines, bot.store.answer(text, guild_id).label if text else Label.NONE
+
+
+async def _reload_everywhere(
+    bot: TensionBot, reason: str, text: str, guild_id: int | None
+) -> tuple[list[str], Label]:
     """Reload here, tell the other clusters; what to say, and what ``text`` now gets."""
     lines: list[str] = []
     reloaded = await bot.reload_everywhere(reason)
@@ -159,7 +212,7 @@ async def _reload_everywhere(bot: TensionBot, reason: str, text: str) -> tuple[l
         lines += [f"Note: {w}" for w in outcome.taught_notes][:3]
         if reloaded.clusters is not None:
             lines.append(reloaded.clusters[:1].upper() + reloaded.clusters[1:] + ".")
-    return lines, bot.store.snapshot.matcher.match(text).label if text else Label.NONE
+    return lines, bot.store.answer(text, guild_id).label if text else Label.NONE
 
 
 async def _finish(

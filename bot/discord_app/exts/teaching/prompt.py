@@ -22,7 +22,7 @@ from bot.core.serving.store import Snapshot
 
 from ...client import TensionBot
 from ...privacy import without_mentions
-from .access import NO_DATABASE, refuse
+from .access import NO_DATABASE, local_guild, refuse
 from .cards import prompt_card, prompt_text
 from .choice import choose
 
@@ -137,7 +137,7 @@ async def open_prompt(interaction: discord.Interaction[Any], raw: str) -> None:
         await refuse(interaction, f"I can't learn from that: {exc}.")
         return
     snapshot = bot.store.snapshot
-    current = snapshot.matcher.match(text).label.title(snapshot.knowledge)
-    embed = prompt_card(text, current)
+    current = bot.store.answer(text, interaction.guild_id).label.title(snapshot.knowledge)
+    embed = prompt_card(text, current, local=local_guild(interaction) is not None)
     view = pick_view(snapshot, text)
     await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
