@@ -155,11 +155,18 @@ def none_card(knowledge: Knowledge, answer: Answer, *, list_command: str = "/ten
         Card(
             title="No matching tension",
             description=description,
-            footer=f"Try {list_command} for the full list, or ask about a goal",
+            footer=_none_footer(knowledge, list_command),
             colour=MUTED_COLOUR,
             links=tuple(suggestions),
         )
     )
+
+
+def _none_footer(knowledge: Knowledge, list_command: str) -> str:
+    """A whole sentence that says what to try next, with a goal to ask about by name."""
+    goal = next(iter(knowledge.goals.values()), None)
+    example = f" such as {goal.name.lower()}" if goal is not None else ""
+    return f"Try {list_command} for the full list, or ask about one goal{example}."
 
 
 def _suggestion(knowledge: Knowledge, target_id: str) -> Link | None:
