@@ -444,6 +444,7 @@ class TensionBot(commands.Bot):
             if forgotten is not None:
                 done.append(forgotten)
                 self.store.local = self.store.local.without_guild(guild_id)
+                await self.servers.refresh(guild_id)  # its settings rows are gone too
                 log.info(
                     "forgot a server that removed the bot",
                     extra={
