@@ -40,8 +40,10 @@ SUGGESTION_PRECISION: Final = 0.25
 SUGGESTION_FLOOR: Final = 0.05  # below this a runner-up is noise, whatever the folds say
 MAX_SUGGESTIONS: Final = 3
 # Of all the messages the bot reads, at least this share are not for it, whatever share
-# of the examples ``not-answered.yaml`` holds: the calibrator is fitted as if so.
-NONE_SHARE: Final = 0.2
+# of the examples ``not-answered.yaml`` holds: the calibrator is fitted as if so. Only a
+# knowledge with few such examples feels it (the bundled one has 40 %). Chosen on CLINC150's
+# validation split: 0.2 gave 92.4 % in scope at 94 % out-of-scope recall, 0.1 93.2 % at 93 %.
+NONE_SHARE: Final = 0.1
 
 # --- learning settings ------------------------------------------------------------------
 
