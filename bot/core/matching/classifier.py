@@ -55,8 +55,10 @@ class Columns:
             yield
         n = len(rows)
         names = [name for name, count in df.items() if count >= min_df or name[:1] in "kbaf"]
+        yield
         counts = np.fromiter((df[name] for name in names), np.float32, len(names))
         idf = np.log((1 + n) / (1 + counts)) + 1.0
+        yield
         kind = np.fromiter((c.FEATURE_WEIGHTS.get(f[:1], 1.0) for f in names), np.float32)
         yield
         return cls({name: i for i, name in enumerate(names)}, (idf * kind).astype(np.float32))

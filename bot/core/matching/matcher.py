@@ -128,7 +128,9 @@ WORDED_PER_STEP = 256  # examples split into words between two pauses of a reloa
 
 
 def _prepare_steps(knowledge: Knowledge) -> Generator[None, None, Prepared]:
-    vocabulary = Vocabulary(knowledge, lexicon_of(knowledge))
+    lexicon = lexicon_of(knowledge)
+    yield
+    vocabulary = Vocabulary(knowledge, lexicon)
     yield
     examples = yield from bank_steps(knowledge, contexts=False)
     worded: Worded = []
