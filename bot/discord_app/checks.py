@@ -80,9 +80,6 @@ def is_curator_guild(client: Any, guild_id: int | None) -> bool:
     named: Collection[int] = client.settings.curator_guild_ids
     if named:
         return guild_id in named
-    if (client.shard_count or 1) > 1:
-        # A cluster sees only its shards' servers: one of many could look like the only one.
-        return False
     guilds = client.guilds
     return len(guilds) == 1 and guilds[0].id == guild_id
 
