@@ -235,20 +235,10 @@ def cmd_learned(args: argparse.Namespace) -> int:
     url = _database(args.db, "learned")
     if args.action == "list":
         return teaching.list_learned(url, _load(args.knowledge)[0].knowledge)
-    if args.action == "remove":
-        return teaching.remove_learned(
-            url,
-            args.id,
-            check_seconds=_settings().reload_check_seconds,
-            wait_seconds=args.wait,
-        )
-    if args.action == "promote":
-        return teaching.promote_learned(
-            url,
-            args.id,
-            check_seconds=_settings().reload_check_seconds,
-            wait_seconds=args.wait,
-        )
+    changes = {"remove": teaching.remove_learned, "promote": teaching.promote_learned}
+    if args.action in changes:
+        check = _settings().reload_check_seconds
+        return changes[args.action](url, args.id, check_seconds=check, wait_seconds=args.wait)
     folder = args.into or args.knowledge or _settings().knowledge_dir
     return teaching.export_learned(url, folder)
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.core.knowledge.label import title_of
 from bot.core.knowledge.model import Knowledge, example_key
@@ -142,13 +143,7 @@ async def _tell_clusters(
 def remove_learned(
     url: DatabaseURL, taught_id: int, *, check_seconds: float = 5.0, wait_seconds: float = 5.0
 ) -> int:
-    try:
-        removed, said = asyncio.run(_remove(url, taught_id, check_seconds, wait_seconds))
-    except StoreError as exc:
-        print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
-        return 1
-    print(said, file=sys.stdout if removed else sys.stderr)
-    return 0 if removed else 1
+    return _changed(url, _remove(url, taught_id, check_seconds, wait_seconds))
 
 
 async def _promote(
@@ -171,13 +166,19 @@ async def _promote(
 def promote_learned(
     url: DatabaseURL, taught_id: int, *, check_seconds: float = 5.0, wait_seconds: float = 5.0
 ) -> int:
+    return _changed(url, _promote(url, taught_id, check_seconds, wait_seconds))
+
+
+def _changed(url: DatabaseURL, change: Coroutine[Any, Any, tuple[bool, str]]) -> int:
+    """Run a change of the taught examples and say how it went: what it did on standard
+    output (exit 0), why not on standard error (exit 1)."""
     try:
-        promoted, said = asyncio.run(_promote(url, taught_id, check_seconds, wait_seconds))
+        done, said = asyncio.run(change)
     except StoreError as exc:
         print(f"tensionbot: cannot change {url}: {exc}", file=sys.stderr)
         return 1
-    print(said, file=sys.stdout if promoted else sys.stderr)
-    return 0 if promoted else 1
+    print(said, file=sys.stdout if done else sys.stderr)
+    return 0 if done else 1
 
 
 def export_learned(url: DatabaseURL, folder: Path) -> int:

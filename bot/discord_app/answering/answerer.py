@@ -275,11 +275,8 @@ class Answerer:
             )
         if asked is not None and asked.answered and ephemeral:
             view = links_view(card.links, question_id=question_id)
-            embed = to_embed(card)
-            if file is not None:
-                embed.set_image(url=f"attachment://{file.filename}")
             await interaction.response.send_message(
-                embeds=[embed, *(to_embed(c) for c in more)],
+                embeds=_embeds(card, more, file),
                 view=view or discord.utils.MISSING,
                 file=file or discord.utils.MISSING,
                 ephemeral=True,
@@ -308,10 +305,7 @@ class Answerer:
             log_answer(asked, repeated=True)
             return None
         view = links_view(card.links, question_id=question_id)
-        embed = to_embed(card)
-        if file is not None:
-            embed.set_image(url=f"attachment://{file.filename}")
-        embeds = [embed, *(to_embed(c) for c in more)]
+        embeds = _embeds(card, more, file)
         try:
             callback = await interaction.response.send_message(
                 embeds=embeds,
@@ -332,6 +326,15 @@ class Answerer:
         self.repeats.remember(channel_id, asked.key, link)
         log_answer(asked)
         return message_id
+
+
+def _embeds(card: Card, more: Sequence[Card], file: discord.File | None) -> list[discord.Embed]:
+    """An answer's embeds: its card (showing ``file``, the map, when there is one), then a
+    card for each further question of the same message."""
+    first = to_embed(card)
+    if file is not None:
+        first.set_image(url=f"attachment://{file.filename}")
+    return [first, *(to_embed(c) for c in more)]
 
 
 async def _reply(message: discord.Message, **kwargs: Any) -> discord.Message | None:

@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..checks import NotModerator, is_moderator, server_moderator_roles
+from ..checks import NEEDS_MODERATOR, NotModerator, is_moderator, server_moderator_roles
 from ..client import TensionBot
 from ..embeds import notice
 from ..privacy import moderator_tag
@@ -113,7 +113,7 @@ class ServerSettingsCog(commands.Cog, name="Settings"):
         if interaction.guild_id is None or not is_moderator(
             interaction, server_moderator_roles(interaction)
         ):
-            raise NotModerator("You need Manage Server or a moderator role for this command.")
+            raise NotModerator(NEEDS_MODERATOR)
         return True
 
     async def _change(
