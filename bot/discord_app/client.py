@@ -170,9 +170,10 @@ class TensionBot(commands.Bot):
             await self.load_extension(extension)
         self.add_dynamic_items(LinkButton, VoteButton)
         self.answerer.start()
-        await self._learn_operators()
+        info = self.application  # discord.py read it at login, just before this hook
+        self._learn_operators(info)
         await self._open_store()
-        await self.choose_intents()
+        self.choose_intents(info)
         if self.database is not None:
             self._forgetting = asyncio.create_task(self._forget_departed())
         if self.settings.sync_commands:
@@ -191,7 +192,7 @@ class TensionBot(commands.Bot):
         """Whether this session receives message text beyond DMs and mentions of the bot."""
         return self._connection._intents.message_content
 
-    async def choose_intents(self) -> None:
+    def choose_intents(self, info: discord.AppInfo | None) -> None:
         """Ask for Message Content only when it is used, and only when it can be had.
 
         Discord asks apps to request only the data they need, and an app past 100 servers
@@ -203,15 +204,12 @@ class TensionBot(commands.Bot):
         """
         mode = self.settings.message_content
         want = mode == "on" or (mode == "auto" and self.servers.opens_any)
-        if want:
-            try:
-                flags = (await self.application_info()).flags
-            except discord.HTTPException:
-                pass  # not known: ask, and fall back if Discord refuses (see connect)
-            else:
-                if not (flags.gateway_message_content or flags.gateway_message_content_limited):
-                    log.warning(CONTENT_NOT_ENABLED)
-                    want = False
+        # Flags not known (info None): ask, and fall back if Discord refuses (see connect).
+        if want and info is not None:
+            flags = info.flags
+            if not (flags.gateway_message_content or flags.gateway_message_content_limited):
+                log.warning(CONTENT_NOT_ENABLED)
+                want = False
         self._connection._intents.message_content = want
         log.info("message content intent %s", "requested" if want else "not requested")
 
@@ -228,13 +226,10 @@ class TensionBot(commands.Bot):
                 log.warning(CONTENT_REFUSED)
                 self._connection._intents.message_content = False
 
-    async def _learn_operators(self) -> None:
+    def _learn_operators(self, info: discord.AppInfo | None) -> None:
         """The application's owner, or every member of its team, from Discord itself, so the
         operator needs no configuration; ``TENSIONBOT_OPERATOR_IDS`` adds to them."""
-        try:
-            info = await self.application_info()
-        except discord.HTTPException as exc:
-            log.warning("application info unavailable (%s); operators: the configured only", exc)
+        if info is None:
             return
         found = {info.owner.id} if info.owner is not None else set()
         if info.team is not None:
